@@ -1,0 +1,1 @@
+"""Wirestream stages: Beam transforms and the plain NLP logic they wrap."""
