@@ -1,0 +1,1 @@
+"""Wirestream's entry point, options and pipeline graph."""

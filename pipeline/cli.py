@@ -1,0 +1,137 @@
+"""`wirestream` command line: thin entry points for running, feeding and emulating the pipeline."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+import apache_beam as beam
+from apache_beam.io.filesystem import BeamIOError
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.runners.runner import PipelineResult
+
+from pipeline.graph import TEMP_DIR, build_pipeline, is_streaming
+from pipeline.options import WirestreamOptions
+from pipeline.publish import publish_files
+from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
+from transforms.metrics import NAMESPACE
+
+SUMMARY_COUNTERS = (
+    ("inputs read", "inputs_read"),
+    ("stories written", "stories_written"),
+    ("dead letters written", "dead_letters_written"),
+)
+LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
+
+
+def run(argv: list[str]) -> PipelineResult:
+    """Runs the pipeline. Batch: waits and prints the summary. Local streaming: runs until Ctrl-C."""
+    if "-h" in argv or "--help" in argv:
+        print_options_help()
+        sys.exit(0)
+    options = PipelineOptions(argv)
+    wirestream = options.view_as(WirestreamOptions)
+    streaming = is_streaming(options)
+    if not streaming and not input_matches(wirestream.input):
+        sys.exit(f"wirestream: no input files match {wirestream.input!r}")
+    pipeline = beam.Pipeline(options=options)
+    build_pipeline(pipeline, options)
+    result = pipeline.run()
+    if not streaming:
+        result.wait_until_finish()
+        remove_temp_directory(wirestream.output)
+        print(summary(result, wirestream.output))
+    elif (options.view_as(StandardOptions).runner or "DirectRunner") in LOCAL_RUNNERS:
+        print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
+        try:
+            result.wait_until_finish()
+        except KeyboardInterrupt:
+            print("wirestream: cancelling ...")
+            result.cancel()
+    return result
+
+
+def print_options_help() -> None:
+    parser = argparse.ArgumentParser(
+        prog="wirestream run", description="Runs the pipeline. Every Apache Beam pipeline option is accepted too."
+    )
+    WirestreamOptions._add_argparse_args(parser)
+    parser.print_help()
+
+
+def input_matches(pattern: str) -> bool:
+    """Fails fast on a typo in --input instead of an empty run or a runner error."""
+    try:
+        return any(match.metadata_list for match in FileSystems.match([pattern]))
+    except BeamIOError:
+        return False
+
+
+def remove_temp_directory(output: str) -> None:
+    temp = FileSystems.join(output, TEMP_DIR)
+    if FileSystems.exists(temp):
+        FileSystems.delete([temp])
+
+
+def summary(result: PipelineResult, output: str) -> str:
+    """The batch run's counters, e.g. `inputs read: 12, stories written: 11, dead letters written: 1`."""
+    values = {}
+    for label, name in SUMMARY_COUNTERS:
+        query = MetricsFilter().with_namespace(NAMESPACE).with_name(name)
+        values[label] = sum(counter.committed or 0 for counter in result.metrics().query(query)["counters"])
+    return f"wirestream: {', '.join(f'{label}: {value}' for label, value in values.items())} -> {output}"
+
+
+def publish(argv: list[str]) -> None:
+    """`wirestream publish --topic projects/P/topics/T FILES...`"""
+    parser = argparse.ArgumentParser(prog="wirestream publish", description="Publishes story files to Pub/Sub.")
+    parser.add_argument("--topic", required=True, help="projects/P/topics/T")
+    parser.add_argument("files", nargs="+", help=".txt wire copy, .json ninjs or .jsonl ninjs per line")
+    args = parser.parse_args(argv)
+    count = publish_files(args.topic, args.files)
+    print(f"wirestream: published {count} stories to {args.topic}")
+
+
+def emulator(argv: list[str]) -> None:
+    """`wirestream emulator`: runs the Pub/Sub emulator with a topic and subscription until Ctrl-C."""
+    parser = argparse.ArgumentParser(
+        prog="wirestream emulator", description="Starts the local Pub/Sub emulator with a topic and a subscription."
+    )
+    parser.add_argument("--project", default="wirestream-local")
+    parser.add_argument("--topic", default="stories")
+    parser.add_argument("--subscription", default="wirestream")
+    parser.add_argument("--port", type=int, help="default: a free port")
+    args = parser.parse_args(argv)
+    with PubsubEmulator(args.project, args.port) as running:
+        topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
+        print(f"export {EMULATOR_HOST_VARIABLE}={running.host}\n# topic:        {topic}\n"
+              f"# subscription: {subscription}\n# Ctrl-C stops the emulator", flush=True)
+        try:
+            while running.process.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+
+
+COMMANDS = {"run": run, "publish": publish, "emulator": emulator}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="wirestream",
+        description="News wire analytics on Apache Beam: datelines, entities and stances as Avro.",
+        epilog="`wirestream COMMAND --help` lists each command's options.",
+    )
+    parser.add_argument("command", choices=sorted(COMMANDS), help="what to do")
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        parser.error(f"unknown command {command!r}")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    COMMANDS[command](rest)

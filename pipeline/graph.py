@@ -1,0 +1,100 @@
+"""The pipeline graph: source -> parse -> dateline -> entities and stances -> Avro.
+
+One graph for both sources: files (batch) or Pub/Sub (streaming) feed the same `ProcessStories`.
+"""
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.io.gcp.pubsub import PubsubMessage, WriteToPubSub
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.transforms import window
+
+from pipeline.options import WirestreamOptions
+from transforms.analyze import AnalyzeStories
+from transforms.dedup import DeduplicateStories
+from transforms.normalize import NormalizeDatelines
+from transforms.parse import ParseStories
+from transforms.sinks import DeadLetterSink, StorySink, WriteAvro
+from transforms.sources import ReadStoryFiles, ReadStoryMessages
+from transforms.story import Story
+
+STORIES_DIR = "stories"
+DEAD_LETTER_DIR = "dead_letter"
+TEMP_DIR = ".temp"
+
+
+class ProcessStories(beam.PTransform):
+    """Raw inputs -> (annotated stories, dead letters of every stage): the same for every source."""
+
+    def __init__(self, spacy_model: str, max_story_bytes: int, batch_size: int, dedup_seconds: int | None = None):
+        super().__init__()
+        self.spacy_model = spacy_model
+        self.max_story_bytes = max_story_bytes
+        self.batch_size = batch_size
+        self.dedup_seconds = dedup_seconds
+
+    def expand(self, raw_inputs):
+        limit = self.max_story_bytes
+        parsed, parse_rejects = raw_inputs | "ParseStories" >> ParseStories(limit)
+        if self.dedup_seconds:
+            parsed = parsed | "DeduplicateStories" >> DeduplicateStories(self.dedup_seconds)
+        dated, dateline_rejects = parsed | "NormalizeDatelines" >> NormalizeDatelines(limit)
+        analyzed, analyze_rejects = dated | "AnalyzeStories" >> AnalyzeStories(self.spacy_model, limit, self.batch_size)
+        dead_letters = (parse_rejects, dateline_rejects, analyze_rejects) | "CollectDeadLetters" >> beam.Flatten()
+        return analyzed, dead_letters
+
+
+def is_streaming(options: PipelineOptions) -> bool:
+    wirestream = options.view_as(WirestreamOptions)
+    return bool(wirestream.subscription or wirestream.topic)
+
+
+def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
+    """Adds wirestream's steps to `pipeline`; step labels are stable so a streaming job can be updated."""
+    wirestream = options.view_as(WirestreamOptions)
+    streaming = is_streaming(options)
+    if streaming:
+        options.view_as(StandardOptions).streaming = True
+        raw_inputs = pipeline | "ReadStoryMessages" >> ReadStoryMessages(wirestream.topic, wirestream.subscription)
+    else:
+        raw_inputs = pipeline | "ReadStoryFiles" >> ReadStoryFiles(wirestream.input, wirestream.max_story_bytes)
+    stories, dead_letters = raw_inputs | "ProcessStories" >> ProcessStories(
+        wirestream.spacy_model, wirestream.max_story_bytes, wirestream.batch_size,
+        dedup_seconds=wirestream.dedup_seconds if streaming else None,
+    )
+    if streaming:
+        stories = stories | "WindowStories" >> beam.WindowInto(window.FixedWindows(wirestream.window))
+        dead_letters = dead_letters | "WindowDeadLetters" >> beam.WindowInto(window.FixedWindows(wirestream.window))
+        if wirestream.dead_letter_topic:
+            (
+                dead_letters
+                | "DeadLetterMessages" >> beam.Map(dead_letter_message)
+                | "PublishDeadLetters" >> WriteToPubSub(wirestream.dead_letter_topic, with_attributes=True)
+            )
+    write_outputs(stories, dead_letters, wirestream)
+
+
+def dead_letter_message(record: dict) -> PubsubMessage:
+    """The original payload, with where it came from and why it was rejected as attributes."""
+    attributes = {key: str(record[key]) for key in ("source", "stage", "reason") if record[key]}
+    if record["story_id"]:
+        attributes["story_id"] = record["story_id"]
+    return PubsubMessage(record["payload"], attributes)
+
+
+def write_outputs(stories, dead_letters, wirestream: WirestreamOptions) -> None:
+    """Stories to `OUTPUT/stories/`, dead letters to `OUTPUT/dead_letter/`, as Avro (per window if windowed)."""
+    temp = FileSystems.join(wirestream.output, TEMP_DIR)
+    (
+        stories
+        | "StoryRecords" >> beam.Map(Story.to_record)
+        | "WriteStories" >> WriteAvro(
+            FileSystems.join(wirestream.output, STORIES_DIR), "stories", StorySink, "stories_written",
+            wirestream.shards, temp,
+        )
+    )
+    dead_letters | "WriteDeadLetters" >> WriteAvro(
+        FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink, "dead_letters_written",
+        wirestream.shards, temp,
+    )

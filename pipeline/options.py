@@ -1,0 +1,62 @@
+"""Wirestream's pipeline options; every other Beam option passes through unchanged."""
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from transforms.nlp import DEFAULT_MODEL
+
+DEFAULT_INPUT = "seeds/*"
+DEFAULT_OUTPUT = "out"
+DEFAULT_MAX_STORY_BYTES = 256 * 1024
+DEFAULT_WINDOW_SECONDS = 60
+DEFAULT_DEDUP_SECONDS = 600
+
+
+class WirestreamOptions(PipelineOptions):
+    """Flags take `--name_with_underscores` (Beam's style) or `--name-with-dashes`."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser) -> None:
+        parser.add_argument(
+            "--input", default=DEFAULT_INPUT,
+            help="Glob of story files (.txt wire copy, .json ninjs, .jsonl ninjs per line) on any Beam filesystem.",
+        )
+        parser.add_argument(
+            "--output", default=DEFAULT_OUTPUT,
+            help="Output directory: stories/*.avro and dead_letter/*.avro are written under it.",
+        )
+        parser.add_argument(
+            "--spacy_model", "--spacy-model", dest="spacy_model", default=DEFAULT_MODEL,
+            help="Installed spaCy pipeline package to load on every worker.",
+        )
+        parser.add_argument(
+            "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=int,
+            default=DEFAULT_MAX_STORY_BYTES,
+            help="Inputs larger than this go to the dead letters instead of spaCy (bounds worker memory).",
+        )
+        parser.add_argument(
+            "--batch_size", "--batch-size", dest="batch_size", type=int, default=64,
+            help="Largest batch of stories handed to nlp.pipe at once.",
+        )
+        parser.add_argument(
+            "--shards", type=int, default=1,
+            help="Avro files per output (and per window when streaming).",
+        )
+        parser.add_argument(
+            "--subscription",
+            help="Streaming: read stories from this Pub/Sub subscription (projects/P/subscriptions/S).",
+        )
+        parser.add_argument(
+            "--topic",
+            help="Streaming: read stories from this Pub/Sub topic through a subscription Beam creates.",
+        )
+        parser.add_argument(
+            "--window", type=int, default=DEFAULT_WINDOW_SECONDS,
+            help="Streaming: seconds per fixed window; each window's stories land in their own Avro files.",
+        )
+        parser.add_argument(
+            "--dedup_seconds", "--dedup-seconds", dest="dedup_seconds", type=int, default=DEFAULT_DEDUP_SECONDS,
+            help="Streaming: how long a story version is remembered to drop redelivered copies.",
+        )
+        parser.add_argument(
+            "--dead_letter_topic", "--dead-letter-topic", dest="dead_letter_topic",
+            help="Streaming: also publish dead letters to this Pub/Sub topic (payload as data, reason as attributes).",
+        )

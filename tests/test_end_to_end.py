@@ -1,0 +1,94 @@
+"""The CLI as a user runs it: files in, Avro out, read back with fastavro."""
+import datetime
+import subprocess
+import sys
+
+import pytest
+
+from tests import avro_files
+from tests.bad_inputs import BAD_INPUTS
+from tests.conftest import EVALKIT, REPO, SEEDS, write_inputs
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *args], cwd=REPO, capture_output=True, text=True, check=True
+    )
+
+
+@pytest.fixture(scope="module")
+def seeds_output(tmp_path_factory):
+    output = tmp_path_factory.mktemp("seeds-out")
+    result = run_cli("--input", str(SEEDS / "*"), "--output", str(output))
+    return output, result.stdout
+
+
+def test_one_record_per_seed_story(seeds_output):
+    output, stdout = seeds_output
+    records = avro_files.stories(str(output))
+    expected_ids = {p.stem for p in SEEDS.glob("*.txt")} | {
+        "urn:wirestream:seed:afp-dakar-fishing", "urn:wirestream:seed:xinhua-hanoi-rail",
+        "urn:wirestream:seed:dpa-munich-strike"}
+    assert sorted(r["story_id"] for r in records) == sorted(expected_ids)
+    assert avro_files.dead_letters(str(output)) == []
+    assert f"inputs read: {len(expected_ids)}, stories written: {len(expected_ids)}, dead letters written: 0" in stdout
+
+
+def test_tass_seed_dateline_entities_and_stances(seeds_output):
+    output, _ = seeds_output
+    [tass] = [r for r in avro_files.stories(str(output)) if r["story_id"] == "dev-seed-003"]
+    dateline = tass["dateline"]
+    assert (dateline["city"], dateline["country_code"], dateline["date"], dateline["agency"]) == (
+        "Moscow", "RU", datetime.date(2021, 12, 30), "TASS")
+    persons = {e["text"] for e in tass["entities"] if e["label"] == "PERSON"}
+    assert {"Vladimir Putin", "Xi Jinping", "Zhang Hanhui"} <= persons
+    assert not tass["body"].startswith(" date")
+
+
+def test_reuters_seed_putin_against_the_boycott(seeds_output):
+    output, _ = seeds_output
+    [reuters] = [r for r in avro_files.stories(str(output)) if r["story_id"] == "dev-seed-000"]
+    assert reuters["headline"] == "Putin backs China in rejecting Olympic diplomatic boycott"
+    assert reuters["dateline"] is None
+    assert any(s["holder"] == "Vladimir Putin" and s["label"] == "AGAINST" and "boycott" in s["target"]
+               for s in reuters["stances"])
+
+
+def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
+    files = {name: content for name, (content, _) in BAD_INPUTS.items()}
+    files["good.txt"] = (SEEDS / "dev-seed-000.txt").read_bytes()
+    files["two.jsonl"] = b'{"uri": "urn:ok", "body_text": "GENEVA (Reuters) - Talks resumed."}\n{"uri": "urn:bad", \n'
+    inputs = write_inputs(tmp_path / "in", files)
+    output = tmp_path / "out"
+    result = run_cli("--input", str(inputs / "*"), "--output", str(output), "--max_story_bytes", "100000")
+
+    stories = avro_files.stories(str(output))
+    dead = {d["source"].rsplit("/", 1)[-1]: d for d in avro_files.dead_letters(str(output))}
+    assert sorted(s["story_id"] for s in stories) == ["good", "urn:ok"]
+    assert set(dead) == set(BAD_INPUTS) | {"two.jsonl:2"}
+    for name, (content, reason) in BAD_INPUTS.items():
+        assert dead[name]["reason"].startswith(reason), name
+        assert dead[name]["payload"] == content[:100000]
+        assert dead[name]["payload_size"] == len(content)
+    inputs_read = len(BAD_INPUTS) + 3
+    assert len(stories) + len(dead) == inputs_read
+    assert f"inputs read: {inputs_read}, stories written: 2, dead letters written: {len(dead)}" in result.stdout
+
+
+@pytest.mark.skipif(not (EVALKIT / "devset" / "bad").is_dir(), reason="evaluation kit not checked out beside the repo")
+def test_evaluation_kit_bad_inputs_all_become_dead_letters(tmp_path):
+    bad = EVALKIT / "devset" / "bad"
+    inputs = tmp_path / "bad"
+    inputs.mkdir()
+    for path in bad.iterdir():
+        if path.name not in ("README.md", "make_big.py"):
+            (inputs / path.name).write_bytes(path.read_bytes())
+    (inputs / "make_big.py").write_text((bad / "make_big.py").read_text())
+    subprocess.run([sys.executable, str(inputs / "make_big.py")], check=True)
+    (inputs / "make_big.py").unlink()
+    output = tmp_path / "out"
+    run_cli("--input", str(inputs / "*"), "--output", str(output))
+    dead = avro_files.dead_letters(str(output))
+    assert avro_files.stories(str(output)) == []
+    assert sorted(d["source"].rsplit("/", 1)[-1] for d in dead) == sorted(p.name for p in inputs.iterdir())
+    assert all(d["reason"] for d in dead)

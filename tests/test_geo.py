@@ -1,0 +1,109 @@
+"""Tests of the shared gazetteer lookups."""
+import pytest
+
+from transforms import geo
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("United States", "US"),
+        ("U.S.", "US"),
+        ("US", "US"),
+        ("the United States", "US"),
+        ("United States of America", "US"),
+        ("Britain", "GB"),
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("Russia", "RU"),
+        ("Russian Federation", "RU"),
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("North Korea", "KP"),
+        ("Laos", "LA"),
+        ("Kenya", "KE"),
+        ("the Netherlands", "NL"),
+        ("Ivory Coast", "CI"),
+        ("Côte d'Ivoire", "CI"),
+        ("Czech Republic", "CZ"),
+        ("Vietnam", "VN"),
+        ("UAE", "AE"),
+    ],
+)
+def test_country_code(name: str, code: str) -> None:
+    assert geo.country_code(name) == code
+
+
+@pytest.mark.parametrize("name", ["us", "uk", "Bavaria", "Paris", "European Union", "Reuters", ""])
+def test_country_code_rejects_non_countries(name: str) -> None:
+    assert geo.country_code(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "prefer", "code"),
+    [
+        ("Germany", None, "DE"),
+        ("Bavaria", None, "DE"),
+        ("Lower Saxony", None, "DE"),
+        ("Queensland", None, "AU"),
+        ("Yunnan", None, "CN"),
+        ("Illinois", None, "US"),
+        ("West Bank", None, "PS"),
+        ("Murmansk", None, "RU"),
+        ("Vientiane", None, "LA"),
+        ("Sao Paulo", None, "BR"),
+        ("São Paulo", None, "BR"),
+        ("Cologne", None, "DE"),
+        ("Islamabad", None, "PK"),
+        ("Birmingham", None, "GB"),
+        ("Birmingham", "US", "US"),
+        ("Atlantis Nowhere", None, None),
+    ],
+)
+def test_place_country(name: str, prefer: str | None, code: str | None) -> None:
+    assert geo.place_country(name, prefer) == code
+
+
+@pytest.mark.parametrize(
+    ("written", "prefer", "expected"),
+    [
+        ("MOSCOW", None, ("Moscow", "RU")),
+        ("SAO PAULO", None, ("Sao Paulo", "BR")),
+        ("AL-AIN", None, ("Al Ain", "AE")),
+        ("NEW DELHI", None, ("New Delhi", "IN")),
+        ("ZURICH", None, ("Zurich", "CH")),
+        ("ST. PETERSBURG", None, ("Saint Petersburg", "RU")),
+        ("FRANKFURT", None, ("Frankfurt", "DE")),
+        ("SAN JOSE", None, ("San Jose", "CR")),
+        ("SAN JOSE", "US", ("San Jose", "US")),
+        ("NOWHEREVILLE", None, None),
+    ],
+)
+def test_canonical_city(written: str, prefer: str | None, expected: tuple[str, str] | None) -> None:
+    assert geo.canonical_city(written, prefer) == expected
+
+
+def test_canonical_city_within_and_min_population() -> None:
+    assert geo.canonical_city("SPRINGFIELD", within="US") == ("Springfield", "US")
+    assert geo.canonical_city("RUGBY", min_population=100_000) is None
+    assert geo.canonical_city("VALLETTA", min_population=100_000) == ("Valletta", "MT")  # capitals pass
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("Russian", "RU"),
+        ("Chinese", "CN"),
+        ("Laotian", "LA"),
+        ("Kenyan", "KE"),
+        ("Kenyans", "KE"),
+        ("British", "GB"),
+        ("Swiss", "CH"),
+        ("French", "FR"),
+        ("American", "US"),
+        ("Congolese", None),
+        ("Martian", None),
+    ],
+)
+def test_demonym_country(word: str, code: str | None) -> None:
+    assert geo.demonym_country(word) == code

@@ -1,0 +1,98 @@
+"""Each stage's Beam transform in a TestPipeline on the DirectRunner."""
+import datetime
+import json
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests.avro_files import read_records
+from tests.conftest import write_inputs
+from transforms.analyze import AnalyzeStories
+from transforms.nlp import DEFAULT_MODEL
+from transforms.normalize import NormalizeDatelines
+from transforms.parse import ParseStories
+from transforms.sinks import StorySink, WriteAvro
+from transforms.sources import ReadStoryFiles
+from transforms.story import NINJS, TEXT, RawInput, Story
+
+LIMIT = 1000
+
+
+def story(story_id: str, body: str, headline: str | None = None, reference_date=None) -> Story:
+    return Story(story_id, f"test:{story_id}", body, body.encode(), headline=headline, reference_date=reference_date)
+
+
+def test_read_story_files_yields_one_input_per_file_and_jsonl_line(tmp_path):
+    write_inputs(tmp_path, {
+        "a.txt": b"wire copy",
+        "b.json": b'{"uri": "u"}',
+        "c.jsonl": b'{"uri": "1"}\n\n{"uri": "2"}\n',
+        "big.txt": b"x" * (LIMIT + 1),
+    })
+    with TestPipeline() as p:
+        inputs = p | ReadStoryFiles(str(tmp_path / "*"), LIMIT)
+        summary = inputs | beam.Map(lambda raw: (raw.default_id, raw.content_type, len(raw.payload), raw.payload_size))
+        assert_that(summary, equal_to([
+            ("a", TEXT, 9, 9), ("b", NINJS, 12, 12), ("c-1", NINJS, 12, 12), ("c-3", NINJS, 12, 12),
+            ("big", TEXT, LIMIT, LIMIT + 1),
+        ]))
+
+
+def test_parse_stories_splits_stories_from_dead_letters():
+    inputs = [
+        RawInput(b"Headline here\n\nBody of the story.", "s/a.txt", "a", TEXT),
+        RawInput(b"", "s/b.txt", "b", TEXT),
+        RawInput(b'{"uri": "u", "body_text": "cut', "s/c.json", "c", NINJS),
+    ]
+    with TestPipeline() as p:
+        stories, dead_letters = p | beam.Create(inputs) | ParseStories(LIMIT)
+        assert_that(stories | beam.Map(lambda s: (s.story_id, s.headline, s.body)),
+                    equal_to([("a", "Headline here", "Body of the story.")]), label="Stories")
+        assert_that(dead_letters | beam.Map(lambda d: (d["source"], d["stage"], d["reason"], d["payload"])),
+                    equal_to([("s/b.txt", "parse", "empty input", b""),
+                              ("s/c.json", "parse", "invalid JSON", b'{"uri": "u", "body_text": "cut')]),
+                    label="DeadLetters")
+
+
+def test_normalize_datelines_fills_the_dateline_and_rejects_a_bare_one():
+    stories = [
+        story("tass", "MOSCOW, December 30. /TASS/. Talks were held.", reference_date=datetime.date(2021, 12, 29)),
+        story("none", "Talks were held in Geneva on Monday."),
+        story("bare", "LONDON, March 3 (Reuters) - "),
+    ]
+    with TestPipeline() as p:
+        dated, dead_letters = p | beam.Create(stories) | NormalizeDatelines(LIMIT)
+        assert_that(dated | beam.Map(lambda s: (s.story_id, s.dateline and (
+            s.dateline["city"], s.dateline["country_code"], s.dateline["date"], s.dateline["agency"]))),
+            equal_to([("tass", ("Moscow", "RU", datetime.date(2021, 12, 30), "TASS")), ("none", None)]),
+            label="Dated")
+        assert_that(dead_letters | beam.Map(lambda d: (d["story_id"], d["stage"], d["reason"])),
+                    equal_to([("bare", "dateline", "no story body: nothing follows the dateline")]),
+                    label="DeadLetters")
+
+
+def test_analyze_stories_extracts_entities_and_stances():
+    seed = story(
+        "putin",
+        'President Vladimir Putin said Russia rejected the boycott. "We oppose the boycott," Putin said.',
+        headline="Putin backs China in rejecting Olympic diplomatic boycott",
+    )
+    with TestPipeline() as p:
+        analyzed, dead_letters = p | beam.Create([seed]) | AnalyzeStories(DEFAULT_MODEL, LIMIT)
+        persons = analyzed | beam.FlatMap(lambda s: [e["text"] for e in s.entities if e["label"] == "PERSON"])
+        assert_that(persons, equal_to(["Vladimir Putin"]), label="Persons")
+        against = analyzed | beam.FlatMap(
+            lambda s: [(t["holder"], t["label"]) for t in s.stances if "boycott" in t["target"]])
+        assert_that(against | beam.Distinct(), equal_to([("Russia", "AGAINST"), ("Vladimir Putin", "AGAINST")]),
+                    label="Stances")
+        assert_that(dead_letters, equal_to([]), label="NoDeadLetters")
+
+
+def test_write_avro_writes_records_fastavro_reads_back(tmp_path):
+    record = story("s1", "Body text.").to_record()
+    with TestPipeline() as p:
+        _ = p | beam.Create([record]) | WriteAvro(
+            str(tmp_path), "stories", StorySink, "stories_written", shards=1, temp_directory=str(tmp_path / ".temp"))
+    [written] = read_records(str(tmp_path / "stories-*.avro"))
+    assert written["story_id"] == "s1" and written["body"] == "Body text." and written["entities"] == []

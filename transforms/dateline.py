@@ -1,0 +1,306 @@
+"""Finds and normalises the dateline that opens a wire story ("MOSCOW, December 30. /TASS/.").
+
+A wrong dateline silently corrupts analytics, so every form needs an anchor that prose does not have:
+an agency credit in parentheses or slashes, an all-capitals city before a dash, or a line holding only
+the place (and an ISO date); the text before the anchor must parse as place, qualifiers and date.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from transforms import geo
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A story's dateline; `start`/`end` are offsets in the body (`end` is where the lede starts)."""
+
+    raw: str
+    city: str | None
+    country_code: str | None
+    date: datetime.date | None
+    agency: str | None
+    start: int
+    end: int
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember|t)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DATE = (
+    rf"(?i:(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<year>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|(?P<wday>{_WEEKDAY}))"
+)
+_LETTER = r"[^\W\d_]"
+_CAP_WORD = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:['’-]{_LETTER}+)*(?:\.(?:{_LETTER}{{1,2}}\.)*)?)"
+_PARTICLES = frozenset("de da do dos das del della di du des la le les el al am an au on upon of sur en y and".split())
+_PARTICLE = rf"(?:{'|'.join(sorted(_PARTICLES))})"
+_PLACE = rf"{_CAP_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_CAP_WORD}){{0,4}}"
+_NOT_DATE = rf"(?!(?i:{_MONTH}|{_WEEKDAY})\b)"
+# Place, optional qualifiers (state, province, country) and optional date, all before the anchor.
+_PREFIX = re.compile(
+    rf"(?P<city>{_NOT_DATE}{_PLACE})(?P<quals>(?:\s*,\s*{_NOT_DATE}{_PLACE})*)(?:\s*[,.]?\s*{_DATE})?\s*[,.]?"
+)
+_DATE_ONLY = re.compile(rf"(?:{_DATE})?\s*[,.]?")
+_PAREN = re.compile(r"\((?P<agency>[^()\n]{1,40})\)")
+_SLASHED = re.compile(r"/(?P<agency>[A-Z][A-Za-z-]{1,20})/\.?")
+_DASH = re.compile(r"\s+(?:-{1,2}|[—–]{1,2})\s+")
+_SEPARATOR = re.compile(r"\s*(?:\.?\s*(?:-{1,3}|[—–]{1,2})|\.-|:)?\s*")
+_LEDE_START = re.compile(r"[\"“‘'(\[A-Z0-9À-Þ]")
+_BYLINE = re.compile(r"By\s+[A-Z][^\n]{0,80}$")
+# "By Jane Doe LONDON, ..." on one line: names in mixed case, then the capitals of the dateline.
+_INLINE_BYLINE = re.compile(r"By\s+(?:(?:[A-Z][a-z'’][\w'’-]*|[A-Z]\.)\s+(?:and\s+)?){1,6}(?=[A-Z]{2})")
+_AGENCY_LIKE = re.compile(r"[A-Z][A-Za-z&'-]*(?:\s+[A-Z][A-Za-z&'-]*){0,3}")
+_STRICT_POPULATION = 100_000  # without an agency credit, only a city this big is taken as a dateline
+_MAX_UNKNOWN_CITY = 40  # an all-capitals place the gazetteer lacks is still a short name
+_MAX_PLACE_LINE = 60  # a line holding only the place (and an ISO date) is short
+_MAX_LINES = 4  # the dateline sits on one of the first lines (after a headline or byline)
+_PROSE_LINE = 200  # a longer line that is not a dateline is the lede: stop looking
+
+
+def _rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a package data file, without comments."""
+    text = resources.files("transforms").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _agencies() -> dict[str, tuple[str, str]]:
+    """Written agency (case-folded) -> (canonical name, home country)."""
+    return {written.casefold(): (canonical, home) for written, canonical, home in _rows("dateline_agencies.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    """AP state/province abbreviation or full name (dots and case ignored) -> country."""
+    table: dict[str, str] = {}
+    for abbreviation, name, country in _rows("dateline_ap_states.tsv"):
+        table[_plain(abbreviation)] = country
+        table[_plain(name)] = country
+    return table
+
+
+@lru_cache(maxsize=1)
+def _standalone() -> dict[str, tuple[str, str | None]]:
+    """AP stand-alone dateline city (dots and case ignored) -> (canonical name, country)."""
+    return {_plain(form): (name, country or None) for form, name, country in _rows("dateline_ap_standalone.tsv")}
+
+
+def _plain(text: str) -> str:
+    """Comparison form of AP abbreviations: "N.Y." and "NY", "St. Louis" and "ST LOUIS" meet."""
+    return " ".join(text.replace(".", " ").upper().split())
+
+
+def _canonical_agency(written: str) -> tuple[str, str | None] | None:
+    """Canonical agency and home country; an unknown one is kept as written if it looks like a name."""
+    written = " ".join(written.split())
+    known = _agencies().get(written.casefold())
+    if known:
+        return known
+    if "reuters" in written.casefold():
+        return _agencies()["reuters"]
+    if len(written) <= 30 and _AGENCY_LIKE.fullmatch(written) and not re.search(rf"(?i)\b{_MONTH}\b", written):
+        return written, None
+    return None
+
+
+def _resolve_date(match: re.Match[str], reference: datetime.date | None) -> datetime.date | None:
+    """Date of the dateline: a year-less month/day takes the year that puts it nearest the reference."""
+    if match.group("iso"):
+        try:
+            return datetime.date.fromisoformat(match.group("iso"))
+        except ValueError:
+            return None
+    if match.group("wday"):
+        wanted = match.group("wday").casefold()
+        return reference if reference and reference.strftime("%A").casefold() == wanted else None
+    month_word = match.group("mon") or match.group("mon2")
+    if not month_word:
+        return reference
+    month = _MONTHS[month_word[:3].casefold()]
+    day = int(match.group("day") or match.group("day2"))
+    year = match.group("year") or match.group("year2")
+    if year:
+        try:
+            return datetime.date(int(year), month, day)
+        except ValueError:
+            return None
+    if reference is None:
+        return None
+    candidates = []
+    for y in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidates.append(datetime.date(y, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs(d - reference), default=None)
+
+
+
+def _title(text: str) -> str:
+    """Title case for an all-capitals city the gazetteer lacks ("PORT-AU-PRINCE" -> "Port-au-Prince")."""
+    if not text.isupper():
+        return text
+
+    def word(w: str) -> str:
+        low = w.lower()
+        return low if low in _PARTICLES else "'".join(p[:1].upper() + p[1:] for p in low.split("'"))
+
+    return " ".join("-".join(word(part) for part in token.split("-")) for token in text.split())
+
+
+def _qualifier_country(qualifier: str, prefer: str | None) -> str | None:
+    """Country named by what follows the city: a state or province, a country, or a region."""
+    return _states().get(_plain(qualifier)) or geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
+
+
+def _locate(city: str, quals: list[str], prefer: str | None, min_population: int) -> tuple[str, str | None] | None:
+    """(canonical city, country) from a state/country qualifier, AP's list or the gazetteer; None if unknown.
+
+    Without a qualifier the gazetteer only counts places of at least `min_population`.
+    """
+    city = " ".join(city.split())
+    for qualifier in quals:
+        country = _qualifier_country(qualifier, prefer)
+        if country:
+            found = geo.canonical_city(city, prefer, within=country)
+            return (found[0] if found else _title(city)), country
+    standalone = _standalone().get(_plain(city))
+    if standalone:
+        return standalone
+    found = geo.canonical_city(city, prefer, min_population=min_population)
+    country = geo.country_code(city)  # "SINGAPORE", "KUWAIT": the place is the country
+    if country and (not found or found[1] != country):
+        return (found[0] if found else _title(city)), country
+    return found
+
+
+def _parse_prefix(text: str) -> re.Match[str] | None:
+    """Text before an agency credit: a place (with qualifiers and date), a date alone, or nothing."""
+    text = text.strip()
+    return _PREFIX.fullmatch(text) or _DATE_ONLY.fullmatch(text)
+
+
+def _build(
+    body: str, span: tuple[int, int], prefix: re.Match[str], credit: tuple[str, str | None] | None,
+    reference: datetime.date | None, strict: bool,
+) -> Dateline | None:
+    """Dateline from a parsed prefix; `strict` forms (no agency credit) need a well-known place."""
+    city_text = prefix.groupdict().get("city")
+    city = country = None
+    if city_text and _plain(city_text) == "UNDATED":  # AP's dateline for stories from no one place
+        city_text = None
+    if city_text:
+        quals = [q for q in re.split(r"\s*,\s*", prefix.group("quals")) if q.strip()]
+        home = credit[1] if credit else None
+        located = _locate(city_text, quals, home, _STRICT_POPULATION if strict else 0)
+        if located:
+            city, country = located
+        elif strict or not city_text.isupper() or len(city_text) > _MAX_UNKNOWN_CITY:
+            return None  # an unknown place is only believed in capitals before an agency credit
+        else:
+            city = _title(" ".join(city_text.split()))
+    elif strict:
+        return None
+    has_date = any(prefix.group(g) for g in ("mon", "mon2", "iso", "wday"))
+    date = _resolve_date(prefix, reference) if has_date else reference
+    start, end = span
+    return Dateline(
+        raw=body[start:end].rstrip(), city=city, country_code=country, date=date,
+        agency=credit[0] if credit else None, start=start, end=end,
+    )
+
+
+def _after_separator(body: str, pos: int, line_end: int) -> int | None:
+    """Offset of the lede after an agency credit (the end of `body` if nothing follows), or None when the
+    line goes on with something that is not a sentence."""
+    sep = _SEPARATOR.match(body, pos, line_end)
+    end = sep.end() if sep else pos
+    if pos < end < line_end and _LEDE_START.match(body, end):
+        return end
+    if not body[end:].strip():  # a dateline with no story after it: found, so the caller can reject it
+        return len(body)
+    return None
+
+
+def _at_line(
+    body: str, start: int, line_end: int, next_line: int | None, reference: datetime.date | None
+) -> Dateline | None:
+    """Tries every dateline form at the start of one line."""
+    line = body[start:line_end]
+    paren = _PAREN.search(line, 0, 160)
+    slashed = _SLASHED.search(line, 0, 160)
+    anchor = min((m for m in (paren, slashed) if m), key=lambda m: m.start(), default=None)
+    if anchor:
+        credit = _canonical_agency(anchor.group("agency"))
+        prefix = _parse_prefix(line[: anchor.start()])
+        lede = _after_separator(body, start + anchor.end(), line_end) if credit and prefix else None
+        if credit and prefix and lede is not None:
+            if prefix.group(0).strip():
+                return _build(body, (start, lede), prefix, credit, reference, False)
+            # "(ANSA) - ROME, JAN 3 - ..." puts the credit first; "(Bloomberg) -- ..." has no place.
+            dash = _DASH.search(line, lede - start, 120)
+            inner = _PREFIX.fullmatch(body[lede:start + dash.start()].strip()) if dash else None
+            if inner and _LEDE_START.match(body, start + dash.end()):
+                found = _build(body, (start, start + dash.end()), inner, credit, reference, False)
+                if found:
+                    return found
+            if credit[1] is not None:  # only a known agency is credit enough without a place
+                return _build(body, (start, lede), prefix, credit, reference, False)
+            return None
+    dash = _DASH.search(line, 0, 120)
+    if dash:
+        prefix = _PREFIX.fullmatch(line[: dash.start()].strip())
+        lede = line[dash.end():]
+        if prefix and prefix.group("city").isupper() and _LEDE_START.match(lede) and _is_sentence(lede):
+            return _build(body, (start, start + dash.end()), prefix, None, reference, True)
+    if next_line is not None and len(line.strip()) <= _MAX_PLACE_LINE:
+        prefix = _PREFIX.fullmatch(line.strip())
+        if prefix and prefix.group("city").isupper():
+            if prefix.group("iso"):  # the Reuters corpus (RCV1) layout: "ROME 1996-12-06" on its own line
+                return _build(body, (start, next_line), prefix, _agencies()["reuters"], reference, False)
+            dated = any(prefix.group(g) for g in ("mon", "mon2", "wday"))
+            if not dated and _is_sentence(body[next_line:next_line + 300]):
+                # Anadolu's layout: the place alone on the first line ("ANKARA"), the lede below it.
+                return _build(body, (start, next_line), prefix, _agencies()["anadolu"], reference, True)
+    return None
+
+
+def _is_sentence(text: str) -> bool:
+    """A lede is prose with lower-case words, unlike an all-capitals headline."""
+    words = text.split()[:12]
+    return len(words) >= 4 and sum(w[:1].islower() for w in words) >= 2
+
+
+def find_dateline(body: str, reference_date: datetime.date | None = None) -> Dateline | None:
+    """The dateline at the top of `body` (after any headline or byline lines), or None if it has none."""
+    if isinstance(reference_date, datetime.datetime):  # a publish timestamp passed as is
+        reference_date = reference_date.date()
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", body[:2000])]
+    seen = 0
+    for i, (line_start, line_end) in enumerate(lines):
+        if seen >= _MAX_LINES:
+            break
+        start = line_start + len(body[line_start:line_end]) - len(body[line_start:line_end].lstrip())
+        inline = _INLINE_BYLINE.match(body, start, line_end)
+        if inline:
+            start = inline.end()
+        elif _BYLINE.match(body, start, line_end):
+            continue
+        seen += 1
+        next_line = lines[i + 1][0] if i + 1 < len(lines) else None
+        found = _at_line(body, start, line_end, next_line, reference_date)
+        if found:
+            return found
+        if line_end - start > _PROSE_LINE:
+            break
+    return None

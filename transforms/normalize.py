@@ -1,0 +1,54 @@
+"""Dateline stage: finds and normalizes each story's dateline (city, country, date, agency)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+import apache_beam as beam
+
+from transforms.dateline import Dateline, find_dateline
+from transforms.dead_letters import StageFn, run_stage
+from transforms.story import Story
+
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def dateline_record(dateline: Dateline) -> dict[str, Any]:
+    """The `Dateline` record of `schemas/wire_story.avsc`."""
+    return {
+        "raw": dateline.raw,
+        "city": dateline.city,
+        "country_code": dateline.country_code,
+        "date": dateline.date,
+        "agency": dateline.agency,
+    }
+
+
+class NormalizeDatelineFn(StageFn):
+    STAGE = "dateline"
+
+    def process(self, story: Story) -> Iterator[Story]:
+        try:
+            dateline = find_dateline(story.body, story.reference_date)
+        except Exception as error:  # a bug must not lose the story: keep it for replay
+            yield self.reject(story, "dateline normalizer error", repr(error))
+            return
+        if dateline is None:
+            yield story
+            return
+        if not WORD.search(story.body[dateline.end:]):
+            yield self.reject(story, "no story body: nothing follows the dateline", dateline.raw)
+            return
+        yield story.replace(dateline=dateline_record(dateline), dateline_span=(dateline.start, dateline.end))
+
+
+class NormalizeDatelines(beam.PTransform):
+    """Story -> (stories with `dateline`, dead_letters)."""
+
+    def __init__(self, max_payload_bytes: int):
+        super().__init__()
+        self.max_payload_bytes = max_payload_bytes
+
+    def expand(self, stories):
+        outputs = stories | "Normalize" >> run_stage(NormalizeDatelineFn(self.max_payload_bytes))
+        return outputs[StageFn.STORIES], outputs[StageFn.DEAD_LETTER]

@@ -1,0 +1,144 @@
+"""Sources: story files matched by a glob, or Pub/Sub messages, turned into RawInput elements."""
+from __future__ import annotations
+
+import datetime
+import posixpath
+from typing import Iterator
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.gcp.pubsub import PubsubMessage, ReadFromPubSub
+
+from transforms.metrics import counter
+from transforms.story import NINJS, TEXT, RawInput, parse_timestamp
+
+CONTENT_TYPE_BY_EXTENSION = {".txt": TEXT, ".json": NINJS, ".jsonl": NINJS}
+
+
+def file_stem(path: str) -> str:
+    """`gs://b/in/dev-001.txt` -> `dev-001`: works for local paths and URLs alike."""
+    return posixpath.splitext(posixpath.basename(path.replace("\\", "/")))[0]
+
+
+def file_extension(path: str) -> str:
+    return posixpath.splitext(path)[1].lower()
+
+
+class ExpandStoryFile(beam.DoFn):
+    """One RawInput per story file, or per line of a .jsonl file.
+
+    An oversized file is not read into memory: its first `max_bytes` bytes travel on and the
+    parse stage dead-letters it with its real size.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.inputs_read = counter("inputs_read")
+
+    def process(self, readable: fileio.ReadableFile) -> Iterator[RawInput]:
+        path = readable.metadata.path
+        size = readable.metadata.size_in_bytes
+        extension = file_extension(path)
+        if extension == ".jsonl":
+            inputs = self._lines(readable, path)
+        else:
+            inputs = [self._whole_file(readable, path, size, extension)]
+        for raw in inputs:
+            self.inputs_read.inc()
+            yield raw
+
+    def _whole_file(self, readable: fileio.ReadableFile, path: str, size: int, extension: str) -> RawInput:
+        content_type = CONTENT_TYPE_BY_EXTENSION.get(extension)
+        if size > self.max_bytes:
+            with readable.open() as handle:
+                head = handle.read(self.max_bytes)
+            return RawInput(head, path, file_stem(path), content_type, size=size)
+        return RawInput(readable.read(), path, file_stem(path), content_type)
+
+    @staticmethod
+    def _lines(readable: fileio.ReadableFile, path: str) -> Iterator[RawInput]:
+        """Streams a .jsonl file line by line; blank lines are separators, not inputs."""
+        stem = file_stem(path)
+        with readable.open() as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield RawInput(line.rstrip(b"\r\n"), f"{path}:{number}", f"{stem}-{number}", NINJS)
+
+
+class ReadStoryFiles(beam.PTransform):
+    """Every file matched by `pattern` (any Beam filesystem: local, gs://, ...) as RawInputs."""
+
+    def __init__(self, pattern: str, max_bytes: int):
+        super().__init__()
+        self.pattern = pattern
+        self.max_bytes = max_bytes
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection[RawInput]:
+        return (
+            pbegin
+            | "MatchFiles" >> fileio.MatchFiles(self.pattern)
+            | "ReadMatches" >> fileio.ReadMatches()
+            | "ExpandStoryFiles" >> beam.ParDo(ExpandStoryFile(self.max_bytes))
+        )
+
+
+CONTENT_TYPE_BY_ATTRIBUTE = {
+    "text": TEXT, "text/plain": TEXT,
+    "ninjs": NINJS, "json": NINJS, "application/json": NINJS, "application/ninjs+json": NINJS,
+}
+HEARTBEAT_ATTRIBUTE = "wirestream_heartbeat"
+
+
+def message_to_raw_input(message: PubsubMessage) -> RawInput:
+    """Applies the message contract: attributes first, then the message's own id and publish time."""
+    attributes = dict(message.attributes or {})
+    message_id = message.message_id or ""
+    published_at = parse_timestamp(attributes.get("published_at")) or _publish_time(message)
+    content_type = CONTENT_TYPE_BY_ATTRIBUTE.get(attributes.get("content_type", "").lower())
+    source = attributes.get("source") or f"pubsub:{message_id}"
+    return RawInput(message.data or b"", source, attributes.get("story_id") or message_id, content_type,
+                    attributes, published_at)
+
+
+def _publish_time(message: PubsubMessage) -> datetime.datetime | None:
+    published = message.publish_time
+    if published is None:
+        return None
+    if published.tzinfo is None:
+        return published.replace(tzinfo=datetime.timezone.utc)
+    return published
+
+
+class MessageToRawInputFn(beam.DoFn):
+    """Heartbeat messages only move the watermark of an idle stream; they are counted, not processed."""
+
+    def __init__(self) -> None:
+        self.inputs_read = counter("inputs_read")
+        self.heartbeats = counter("heartbeats")
+
+    def process(self, message: PubsubMessage) -> Iterator[RawInput]:
+        if (message.attributes or {}).get(HEARTBEAT_ATTRIBUTE):
+            self.heartbeats.inc()
+            return
+        self.inputs_read.inc()
+        yield message_to_raw_input(message)
+
+
+class ReadStoryMessages(beam.PTransform):
+    """Pub/Sub messages (from a subscription, or a topic through a subscription Beam creates) as RawInputs."""
+
+    def __init__(self, topic: str | None, subscription: str | None):
+        super().__init__()
+        self.topic = topic
+        self.subscription = subscription
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection[RawInput]:
+        return (
+            pbegin
+            | "ReadFromPubSub" >> ReadFromPubSub(
+                topic=None if self.subscription else self.topic,
+                subscription=self.subscription,
+                with_attributes=True,
+            )
+            | "ToRawInputs" >> beam.ParDo(MessageToRawInputFn())
+        )

@@ -1,0 +1,249 @@
+"""The story model and the parsing of raw inputs (wire copy or ninjs) into stories.
+
+Plain functions with no Beam in them: the parse stage wraps them, tests call them directly.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import html.parser
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from transforms.dateline import find_dateline
+
+TEXT = "text"
+NINJS = "ninjs"
+
+HEADER_DATE = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*(?:\r?\n)?", re.IGNORECASE)
+PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
+BYLINE = re.compile(r"\A\s*By\s+[A-Z]")
+MAX_HEADLINE_CHARS = 200
+CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class Rejected(Exception):
+    """An input that is not a processable story; `reason` says why in words."""
+
+    def __init__(self, reason: str, detail: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """One input as a source delivers it: a story file, a .jsonl line or a Pub/Sub message."""
+
+    payload: bytes
+    source: str
+    default_id: str
+    content_type: str | None = None  # TEXT, NINJS or None (sniffed)
+    attributes: dict[str, str] = field(default_factory=dict)
+    published_at: datetime.datetime | None = None
+    size: int | None = None  # original size when `payload` was cut short
+
+    @property
+    def payload_size(self) -> int:
+        return len(self.payload) if self.size is None else self.size
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story as it moves through the stages; each stage fills in its own fields."""
+
+    story_id: str
+    source: str
+    body: str
+    payload: bytes = field(repr=False)
+    headline: str | None = None
+    language: str | None = None
+    version: str | None = None
+    published_at: datetime.datetime | None = None
+    reference_date: datetime.date | None = None
+    located: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    dateline: dict[str, Any] | None = None
+    dateline_span: tuple[int, int] | None = None  # in body coordinates
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    stances: list[dict[str, Any]] = field(default_factory=list)
+
+    def replace(self, **changes: Any) -> Story:
+        return dataclasses.replace(self, **changes)
+
+    def to_record(self) -> dict[str, Any]:
+        """The story as a `schemas/wire_story.avsc` record."""
+        return {
+            "story_id": self.story_id,
+            "version": self.version,
+            "source": self.source,
+            "headline": self.headline,
+            "body": self.body,
+            "language": self.language,
+            "published_at": self.published_at,
+            "dateline": self.dateline,
+            "entities": self.entities,
+            "stances": self.stances,
+        }
+
+
+def parse_story(raw: RawInput, max_bytes: int) -> Story:
+    """Turns one raw input into a Story, or raises Rejected with the reason."""
+    text = decode_text(raw.payload, raw.payload_size, max_bytes)
+    content_type = raw.content_type or (NINJS if text.lstrip().startswith("{") else TEXT)
+    if content_type == NINJS:
+        return _story_from_ninjs(raw, text)
+    return _story_from_wire_copy(raw, text)
+
+
+def decode_text(payload: bytes, size: int, max_bytes: int) -> str:
+    """Checks that the payload is UTF-8 text of a sensible size and returns it decoded."""
+    if size == 0:
+        raise Rejected("empty input")
+    if size > max_bytes:
+        raise Rejected(f"over the size limit: {size} bytes > {max_bytes} (--max_story_bytes)")
+    control = len(CONTROL_CHARS.findall(payload))
+    if b"\x00" in payload or control > max(2, len(payload) // 100):
+        raise Rejected("binary, not text", f"{control} control bytes in {len(payload)}")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Rejected("not valid UTF-8", str(error)) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise Rejected("no text: only whitespace")
+    return text
+
+
+def _story_from_wire_copy(raw: RawInput, text: str) -> Story:
+    reference_date, text = split_header(text)
+    headline, body = split_headline(text)
+    _require_words(body)
+    return Story(
+        story_id=raw.attributes.get("story_id") or raw.default_id,
+        source=raw.source,
+        body=body,
+        payload=raw.payload,
+        headline=headline,
+        version=raw.attributes.get("version"),
+        published_at=raw.published_at,
+        reference_date=reference_date or _date_of(raw.published_at),
+        attributes=raw.attributes,
+    )
+
+
+def split_header(text: str) -> tuple[datetime.date | None, str]:
+    """Strips a leading ` date YYYY-MM-DD` header line; its date is the story's reference date."""
+    match = HEADER_DATE.match(text)
+    if not match:
+        return None, text
+    try:
+        return datetime.date.fromisoformat(match.group(1)), text[match.end():]
+    except ValueError:
+        return None, text
+
+
+def split_headline(text: str) -> tuple[str | None, str]:
+    """Takes the first paragraph as headline when it is one short line that reads like one."""
+    stripped = text.strip()
+    parts = PARAGRAPH_BREAK.split(stripped, maxsplit=1)
+    if len(parts) == 2:
+        first, rest = parts[0].strip(), parts[1].strip()
+        if (
+            rest
+            and "\n" not in first
+            and len(first) <= MAX_HEADLINE_CHARS
+            and not first.endswith((".", ",", ":", ";", "-", "—", "–"))
+            and not BYLINE.match(first)
+            and not _looks_like_dateline(first)
+        ):
+            return first, rest
+    return None, stripped
+
+
+def _looks_like_dateline(line: str) -> bool:
+    found = find_dateline(line)
+    return found is not None and found.end >= len(line.rstrip()) - 1
+
+
+def _story_from_ninjs(raw: RawInput, text: str) -> Story:
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Rejected("invalid JSON", str(error)) from None
+    if not isinstance(item, dict):
+        raise Rejected("not a ninjs object", f"JSON {type(item).__name__}")
+    body = item.get("body_text")
+    if not (isinstance(body, str) and body.strip()) and isinstance(item.get("body_html"), str):
+        body = html_to_text(item["body_html"])
+    if not (isinstance(body, str) and body.strip()):
+        raise Rejected("no story body: ninjs without body_text or body_html")
+    _require_words(body)
+    published_at = parse_timestamp(item.get("versioncreated")) or raw.published_at
+    headline = item.get("headline")
+    return Story(
+        story_id=_text_field(item, "uri") or raw.attributes.get("story_id") or raw.default_id,
+        source=raw.source,
+        body=body.strip(),
+        payload=raw.payload,
+        headline=headline.strip() if isinstance(headline, str) and headline.strip() else None,
+        language=_text_field(item, "language"),
+        version=_text_field(item, "version") or _text_field(item, "versioncreated") or raw.attributes.get("version"),
+        published_at=published_at,
+        reference_date=_date_of(published_at),
+        located=_text_field(item, "located"),
+        attributes=raw.attributes,
+    )
+
+
+def _require_words(body: str) -> None:
+    if not re.search(r"[^\W\d_]{2,}", body):
+        raise Rejected("not a story: no words in the body")
+
+
+def _text_field(item: dict[str, Any], name: str) -> str | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def parse_timestamp(value: Any) -> datetime.datetime | None:
+    """Reads an RFC 3339 timestamp; a naive one is taken as UTC."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+
+def _date_of(moment: datetime.datetime | None) -> datetime.date | None:
+    return moment.astimezone(datetime.timezone.utc).date() if moment else None
+
+
+class _TextExtractor(html.parser.HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Flattens ninjs body_html to paragraphs of plain text."""
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    text = "".join(extractor.parts)
+    return "\n\n".join(p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip())
