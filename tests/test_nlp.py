@@ -1,0 +1,235 @@
+"""The wirestream_ner_fixes component: each rule on its own, on hand-set entity spans, then the pipeline.
+
+Rules get the spans a test chooses (the model's own output varies by sentence), over the model's real
+tags and parse; `nlp` is the session-wide pipeline from conftest.py.
+"""
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc, Span
+
+from transforms import nlp as ner
+from transforms.nlp import NER_FIXES, default_lexicon
+
+LEX = default_lexicon()
+
+
+def span(doc: Doc, text: str, label: str, nth: int = 0) -> Span:
+    """The `nth` occurrence of `text` in `doc` as an entity span."""
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    found = doc.char_span(start, start + len(text), label=label)
+    assert found is not None, text
+    return found
+
+
+def pairs(spans: list[Span]) -> set[tuple[str, str]]:
+    return {(s.text, s.label_) for s in spans}
+
+
+def test_component_is_added_after_ner_with_default_config(nlp):
+    assert nlp.pipe_names.index(NER_FIXES) == nlp.pipe_names.index("ner") + 1
+    assert {"tagger", "parser"} <= set(nlp.pipe_names)
+    assert nlp.get_pipe_config(NER_FIXES)["rules"] == list(ner.RULES)
+
+
+def test_unknown_rule_is_refused():
+    with pytest.raises(ValueError):
+        ner.NerFixes(LEX, ["no_such_rule"])
+
+
+def test_dateline_agency_is_dropped_but_not_a_later_parenthesis(nlp):
+    doc = nlp("BRUSSELS, March 3 (Reuters) - The plan was tabled, a source at Acme (Reuters) said.")
+    ents = [span(doc, "Reuters", "ORG"), span(doc, "Reuters", "ORG", 1), span(doc, "BRUSSELS", "GPE")]
+    assert [(s.text, s.start_char) for s in ner.fix_dateline_agency(doc, ents, LEX) if s.label_ == "ORG"] == [
+        ("Reuters", doc.text.index("Reuters", 30))
+    ]
+
+
+def test_split_dashes_separates_glued_names(nlp):
+    doc = nlp("pressure from the West - Moscow over its build-up near Ukraine")
+    assert pairs(ner.fix_split_dashes(doc, [span(doc, "West - Moscow", "GPE")], LEX)) == {
+        ("West", "GPE"),
+        ("Moscow", "GPE"),
+    }
+
+
+def test_split_dashes_keeps_hyphenated_names(nlp):
+    doc = nlp("freight on the China-Laos Railway grew.")
+    assert pairs(ner.fix_split_dashes(doc, [span(doc, "China-Laos Railway", "FAC")], LEX)) == {
+        ("China-Laos Railway", "FAC")
+    }
+
+
+def test_trim_strips_titles_glued_to_a_person(nlp):
+    doc = nlp("Treasurer Mei Lin Harper and Russian President Vladimir Putin met Julie Bishop.")
+    ents = [
+        span(doc, "Treasurer Mei Lin Harper", "PERSON"),
+        span(doc, "Russian President Vladimir Putin", "PERSON"),
+        span(doc, "Julie Bishop", "PERSON"),
+    ]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Mei Lin Harper", "PERSON"),
+        ("Vladimir Putin", "PERSON"),
+        ("Julie Bishop", "PERSON"),
+    }
+
+
+def test_trim_drops_article_possessive_and_trailing_common_words(nlp):
+    doc = nlp("The Netherlands and Lower Saxony's premier visited Yunnan province.")
+    ents = [
+        span(doc, "The Netherlands", "GPE"),
+        span(doc, "Lower Saxony's", "ORG"),
+        span(doc, "Yunnan province", "GPE"),
+    ]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Netherlands", "GPE"),
+        ("Lower Saxony", "ORG"),
+        ("Yunnan", "GPE"),
+    }
+
+
+def test_not_names_drops_lowercase_spans_and_lone_adjectives(nlp):
+    doc = nlp("Putin backs China in rejecting Olympic diplomatic boycotts and German tariffs.")
+    ents = [span(doc, "boycotts", "GPE"), span(doc, "Olympic", "FAC"), span(doc, "German", "GPE")]
+    ents.append(span(doc, "China", "GPE"))
+    assert pairs(ner.fix_not_names(doc, ents, LEX)) == {("China", "GPE"), ("German", "NORP")}
+
+
+def test_title_fragments_drops_portfolio_words_but_not_real_organisations(nlp):
+    doc = nlp("Trade Commissioner Lena Vasquez, Chief Cabinet Secretary Kenji Morimoto and "
+              "WTO Director-General Amara Nwosu met.")
+    ents = [span(doc, "Trade", "ORG"), span(doc, "Cabinet", "ORG"), span(doc, "WTO", "ORG")]
+    assert pairs(ner.fix_title_fragments(doc, ents, LEX)) == {("WTO", "ORG")}
+
+
+def test_role_person_relabels_a_name_after_a_role_word(nlp):
+    doc = nlp("WHO official Helena Brandt said so. Its director, Marit Holm, agreed with the Serum Institute.")
+    ents = [span(doc, "Helena Brandt", "ORG"), span(doc, "Marit Holm", "ORG"), span(doc, "Serum Institute", "ORG")]
+    assert pairs(ner.fix_role_person(doc, ents, LEX)) == {
+        ("Helena Brandt", "PERSON"),
+        ("Marit Holm", "PERSON"),
+        ("Serum Institute", "ORG"),
+    }
+
+
+def test_role_person_leaves_organisations_after_a_role_word(nlp):
+    doc = nlp("The minister European Commission officials met said nothing.")
+    ents = [span(doc, "European Commission", "ORG")]
+    assert pairs(ner.fix_role_person(doc, ents, LEX)) == {("European Commission", "ORG")}
+
+
+def test_extend_compounds_takes_in_proper_noun_modifiers_not_titles(nlp):
+    doc = nlp("Environmental group GreenBelt Alliance criticised President Vladimir Putin.")
+    ents = [span(doc, "Alliance", "ORG"), span(doc, "Vladimir Putin", "PERSON")]
+    assert pairs(ner.fix_extend_compounds(doc, ents, LEX)) == {
+        ("GreenBelt Alliance", "ORG"),
+        ("Vladimir Putin", "PERSON"),
+    }
+
+
+def test_heads_relabel_events_and_facilities(nlp):
+    doc = nlp("At the Beijing Winter Olympics, the China-Laos Railway and the Fukushima Daiichi plant "
+              "were discussed at the White House.")
+    ents = [
+        span(doc, "Beijing Winter Olympics", "FAC"),
+        span(doc, "China-Laos Railway", "ORG"),
+        span(doc, "Fukushima Daiichi", "WORK_OF_ART"),
+        span(doc, "White House", "ORG"),
+    ]
+    assert pairs(ner.fix_heads(doc, ents, LEX)) == {
+        ("Beijing Winter Olympics", "EVENT"),
+        ("China-Laos Railway", "FAC"),
+        ("Fukushima Daiichi", "FAC"),
+        ("White House", "ORG"),
+    }
+
+
+def test_bare_regions_tags_the_west_but_not_the_west_bank(nlp):
+    doc = nlp("Pressure from the West grew, and settlers in the West Bank protested.")
+    assert pairs(ner.fix_bare_regions(doc, [span(doc, "West Bank", "GPE")], LEX)) == {
+        ("West", "LOC"),
+        ("West Bank", "GPE"),
+    }
+
+
+def test_caseless_lines_keep_only_names_known_from_the_body(nlp):
+    doc = nlp("RUSSIA SAYS U.S. SANCTIONS WILL FAIL, PUTIN WARNS\n\n"
+              "President Vladimir Putin said on Monday that U.S. sanctions would fail.")
+    ents = [span(doc, "SANCTIONS", "ORG"), span(doc, "U.S.", "GPE", 1), span(doc, "Vladimir Putin", "PERSON")]
+    fixed = ner.fix_caseless_lines(doc, ents, LEX)
+    headline = {(s.text, s.label_) for s in fixed if s.start_char < doc.text.index("\n")}
+    assert headline == {("RUSSIA", "GPE"), ("U.S.", "GPE"), ("PUTIN", "PERSON")}
+
+
+def test_caseless_lines_leave_sentence_case_headlines_alone(nlp):
+    doc = nlp("Putin backs China in Olympic row\n\nThe Kremlin said so.")
+    ents = [span(doc, "Putin", "PERSON"), span(doc, "China", "GPE")]
+    assert ner.fix_caseless_lines(doc, ents, LEX) == ents
+
+
+def test_propagate_tags_every_occurrence_and_completes_shorter_tags(nlp):
+    doc = nlp("Chinese Ambassador to Russia Zhang Hanhui spoke in Lower Saxony. Later Zhang Hanhui "
+              "said Lower Saxony's premier agreed.")
+    ents = [span(doc, "Zhang Hanhui", "PERSON", 1), span(doc, "Lower Saxony", "GPE"), span(doc, "Saxony", "GPE", 1)]
+    fixed = ner.fix_propagate(doc, ents, LEX)
+    assert sorted((s.text, s.label_, s.start_char) for s in fixed) == sorted([
+        ("Zhang Hanhui", "PERSON", doc.text.index("Zhang")),
+        ("Zhang Hanhui", "PERSON", doc.text.index("Zhang", 40)),
+        ("Lower Saxony", "GPE", doc.text.index("Lower")),
+        ("Lower Saxony", "GPE", doc.text.index("Lower", 60)),
+    ])
+
+
+def test_propagate_makes_surnames_persons_and_acronyms_organisations(nlp):
+    doc = nlp("Union leader Carsten Meiners spoke. \"No,\" Meiners said. The Russian Olympic Committee, "
+              "or ROC, and the World Health Organization agreed; WHO said so.")
+    ents = [
+        span(doc, "Carsten Meiners", "PERSON"),
+        span(doc, "Meiners", "ORG", 1),
+        span(doc, "Russian Olympic Committee", "ORG"),
+        span(doc, "ROC", "GPE"),
+        span(doc, "World Health Organization", "ORG"),
+    ]
+    assert {("Meiners", "PERSON"), ("ROC", "ORG"), ("WHO", "ORG")} <= pairs(ner.fix_propagate(doc, ents, LEX))
+
+
+def test_propagate_does_not_turn_a_date_into_a_surname(nlp):
+    doc = nlp("Prime Minister Theresa May will travel in May.")
+    ents = [span(doc, "Theresa May", "PERSON"), span(doc, "May", "DATE", 1)]
+    assert pairs(ner.fix_propagate(doc, ents, LEX)) == {("Theresa May", "PERSON"), ("May", "DATE")}
+
+
+def test_propagate_gives_a_name_its_majority_label(nlp):
+    doc = nlp("Volkswagen said so. Volkswagen shares fell. Analysts like Volkswagen.")
+    ents = [span(doc, "Volkswagen", "ORG"), span(doc, "Volkswagen", "ORG", 1), span(doc, "Volkswagen", "GPE", 2)]
+    assert pairs(ner.fix_propagate(doc, ents, LEX)) == {("Volkswagen", "ORG")}
+
+
+def test_country_person_relabels_countries_unless_a_surname(nlp):
+    doc = nlp("Ministers in Ghana and Malawi welcomed it, and Michael Jordan said Jordan agreed.")
+    ents = [span(doc, "Malawi", "PERSON"), span(doc, "Michael Jordan", "PERSON"), span(doc, "Jordan", "PERSON", 1)]
+    assert pairs(ner.fix_country_person(doc, ents, LEX)) == {
+        ("Malawi", "GPE"),
+        ("Michael Jordan", "PERSON"),
+        ("Jordan", "PERSON"),
+    }
+
+
+def test_acronym_of_skips_function_words():
+    assert ner.acronym_of("Organization of the Petroleum Exporting Countries".split(), LEX) == "OPEC"
+    assert ner.acronym_of(["Volkswagen"], LEX) is None
+
+
+def test_pipeline_output_is_the_same_batched_or_alone(nlp):
+    texts = [
+        "Treasurer Mei Lin Harper defended the increase in Canberra.",
+        "WHO official Helena Brandt said Ghana and Malawi welcomed the vaccine. Brandt was upbeat.",
+        "Trade Commissioner Lena Vasquez told lawmakers in Brussels.",
+    ]
+    alone = [pairs(list(nlp(t).ents)) for t in texts]
+    assert [pairs(list(d.ents)) for d in nlp.pipe(texts, batch_size=2)] == alone
+    assert ("Mei Lin Harper", "PERSON") in alone[0]
+    assert {("Helena Brandt", "PERSON"), ("Malawi", "GPE"), ("Brandt", "PERSON")} <= alone[1]
+    assert not any(label == "ORG" and text == "Trade" for text, label in alone[2])
