@@ -13,7 +13,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineResult
 
-from pipeline.graph import TEMP_DIR, build_pipeline, is_streaming
+from pipeline.graph import TEMP_DIR, build_pipeline, configure_streaming
 from pipeline.options import WirestreamOptions
 from pipeline.publish import publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
@@ -34,7 +34,9 @@ def run(argv: list[str]) -> PipelineResult:
         sys.exit(0)
     options = PipelineOptions(argv)
     wirestream = options.view_as(WirestreamOptions)
-    streaming = is_streaming(options)
+    if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
+        sys.exit("wirestream: --streaming reads from Pub/Sub: give --subscription or --topic")
+    streaming = configure_streaming(options)
     if not streaming and not input_matches(wirestream.input):
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
     pipeline = beam.Pipeline(options=options)

@@ -25,13 +25,21 @@ TEMP_DIR = ".temp"
 
 
 class ProcessStories(beam.PTransform):
-    """Raw inputs -> (annotated stories, dead letters of every stage): the same for every source."""
+    """Raw inputs -> (annotated stories, dead letters of every stage): the same for every source.
 
-    def __init__(self, spacy_model: str, max_story_bytes: int, batch_size: int, dedup_seconds: int | None = None):
+    For a stream, stories are deduplicated in the global window (a redelivery can cross a window
+    boundary), then assigned to fixed windows before batching, so batches never mix windows.
+    """
+
+    def __init__(
+        self, spacy_model: str, max_story_bytes: int, batch_size: int,
+        window_seconds: int | None = None, dedup_seconds: int | None = None,
+    ):
         super().__init__()
         self.spacy_model = spacy_model
         self.max_story_bytes = max_story_bytes
         self.batch_size = batch_size
+        self.window_seconds = window_seconds
         self.dedup_seconds = dedup_seconds
 
     def expand(self, raw_inputs):
@@ -39,39 +47,43 @@ class ProcessStories(beam.PTransform):
         parsed, parse_rejects = raw_inputs | "ParseStories" >> ParseStories(limit)
         if self.dedup_seconds:
             parsed = parsed | "DeduplicateStories" >> DeduplicateStories(self.dedup_seconds)
+        if self.window_seconds:
+            parsed = parsed | "WindowStories" >> beam.WindowInto(window.FixedWindows(self.window_seconds))
+            parse_rejects = parse_rejects | "WindowRejects" >> beam.WindowInto(window.FixedWindows(self.window_seconds))
         dated, dateline_rejects = parsed | "NormalizeDatelines" >> NormalizeDatelines(limit)
         analyzed, analyze_rejects = dated | "AnalyzeStories" >> AnalyzeStories(self.spacy_model, limit, self.batch_size)
         dead_letters = (parse_rejects, dateline_rejects, analyze_rejects) | "CollectDeadLetters" >> beam.Flatten()
         return analyzed, dead_letters
 
 
-def is_streaming(options: PipelineOptions) -> bool:
+def configure_streaming(options: PipelineOptions) -> bool:
+    """A Pub/Sub source makes the job a streaming one; sets Beam's --streaming to match."""
     wirestream = options.view_as(WirestreamOptions)
-    return bool(wirestream.subscription or wirestream.topic)
+    streaming = bool(wirestream.subscription or wirestream.topic)
+    if streaming:
+        options.view_as(StandardOptions).streaming = True
+    return streaming
 
 
 def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
     """Adds wirestream's steps to `pipeline`; step labels are stable so a streaming job can be updated."""
     wirestream = options.view_as(WirestreamOptions)
-    streaming = is_streaming(options)
+    streaming = configure_streaming(options)
     if streaming:
-        options.view_as(StandardOptions).streaming = True
         raw_inputs = pipeline | "ReadStoryMessages" >> ReadStoryMessages(wirestream.topic, wirestream.subscription)
     else:
         raw_inputs = pipeline | "ReadStoryFiles" >> ReadStoryFiles(wirestream.input, wirestream.max_story_bytes)
     stories, dead_letters = raw_inputs | "ProcessStories" >> ProcessStories(
         wirestream.spacy_model, wirestream.max_story_bytes, wirestream.batch_size,
+        window_seconds=wirestream.window if streaming else None,
         dedup_seconds=wirestream.dedup_seconds if streaming else None,
     )
-    if streaming:
-        stories = stories | "WindowStories" >> beam.WindowInto(window.FixedWindows(wirestream.window))
-        dead_letters = dead_letters | "WindowDeadLetters" >> beam.WindowInto(window.FixedWindows(wirestream.window))
-        if wirestream.dead_letter_topic:
-            (
-                dead_letters
-                | "DeadLetterMessages" >> beam.Map(dead_letter_message)
-                | "PublishDeadLetters" >> WriteToPubSub(wirestream.dead_letter_topic, with_attributes=True)
-            )
+    if streaming and wirestream.dead_letter_topic:
+        (
+            dead_letters
+            | "DeadLetterMessages" >> beam.Map(dead_letter_message)
+            | "PublishDeadLetters" >> WriteToPubSub(wirestream.dead_letter_topic, with_attributes=True)
+        )
     write_outputs(stories, dead_letters, wirestream)
 
 
