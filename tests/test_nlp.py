@@ -233,3 +233,9 @@ def test_pipeline_output_is_the_same_batched_or_alone(nlp):
     assert ("Mei Lin Harper", "PERSON") in alone[0]
     assert {("Helena Brandt", "PERSON"), ("Malawi", "GPE"), ("Brandt", "PERSON")} <= alone[1]
     assert not any(label == "ORG" and text == "Trade" for text, label in alone[2])
+
+
+def test_a_blank_line_ends_the_headline_sentence(nlp):
+    doc = nlp("Putin backs China in rejecting Olympic boycott\n\nPresident Vladimir Putin said on Tuesday that talks would go on.")
+    first = next(doc.sents)
+    assert first.text.strip() == "Putin backs China in rejecting Olympic boycott"

