@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 
@@ -47,6 +48,7 @@ def run(argv: list[str]) -> PipelineResult:
         remove_temp_directory(wirestream.output)
         print(summary(result, wirestream.output))
     elif (options.view_as(StandardOptions).runner or "DirectRunner") in LOCAL_RUNNERS:
+        stop_on_signals()
         print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
         try:
             result.wait_until_finish()
@@ -54,6 +56,12 @@ def run(argv: list[str]) -> PipelineResult:
             print("wirestream: cancelling ...")
             result.cancel()
     return result
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop a long-running command cleanly, even when started in the background."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def print_options_help() -> None:
@@ -107,6 +115,7 @@ def emulator(argv: list[str]) -> None:
     parser.add_argument("--subscription", default="wirestream")
     parser.add_argument("--port", type=int, help="default: a free port")
     args = parser.parse_args(argv)
+    stop_on_signals()
     with PubsubEmulator(args.project, args.port) as running:
         topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
         print(f"export {EMULATOR_HOST_VARIABLE}={running.host}\n# topic:        {topic}\n"

@@ -96,3 +96,12 @@ def test_write_avro_writes_records_fastavro_reads_back(tmp_path):
             str(tmp_path), "stories", StorySink, "stories_written", shards=1, temp_directory=str(tmp_path / ".temp"))
     [written] = read_records(str(tmp_path / "stories-*.avro"))
     assert written["story_id"] == "s1" and written["body"] == "Body text." and written["entities"] == []
+
+
+def test_ninjs_located_gives_the_dateline_when_the_body_has_none():
+    located = story("ninjs", "Fishing unions denounced the deal on Thursday.", reference_date=datetime.date(2024, 2, 8))
+    located = located.replace(located="Saint-Louis, Senegal")
+    with TestPipeline() as p:
+        dated, _ = p | beam.Create([located]) | NormalizeDatelines(LIMIT)
+        assert_that(dated | beam.Map(lambda s: (s.dateline["city"], s.dateline["country_code"], s.dateline["date"])),
+                    equal_to([("Saint-Louis", "SN", datetime.date(2024, 2, 8))]))

@@ -1,16 +1,32 @@
 """Dateline stage: finds and normalizes each story's dateline (city, country, date, agency)."""
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, Iterator
 
 import apache_beam as beam
 
+from transforms import geo
 from transforms.dateline import Dateline, find_dateline
 from transforms.dead_letters import StageFn, run_stage
 from transforms.story import Story
 
 WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def located_dateline(located: str, reference_date: datetime.date | None) -> dict[str, Any]:
+    """A dateline from ninjs `located` ("Dakar" or "Dakar, Senegal") for a story whose body has none."""
+    city, _, qualifier = (part.strip() for part in located.partition(","))
+    country = geo.country_code(qualifier) if qualifier else None
+    found = geo.canonical_city(city, within=country)
+    return {
+        "raw": located,
+        "city": found[0] if found else city,
+        "country_code": country or (found[1] if found else None),
+        "date": reference_date,
+        "agency": None,
+    }
 
 
 def dateline_record(dateline: Dateline) -> dict[str, Any]:
@@ -34,6 +50,8 @@ class NormalizeDatelineFn(StageFn):
             yield self.reject(story, "dateline normalizer error", repr(error))
             return
         if dateline is None:
+            if story.located:
+                story = story.replace(dateline=located_dateline(story.located, story.reference_date))
             yield story
             return
         if not WORD.search(story.body[dateline.end:]):
