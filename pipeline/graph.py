@@ -15,9 +15,9 @@ from transforms.analyze import AnalyzeStories
 from transforms.dedup import DeduplicateStories
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
-from transforms.sinks import DeadLetterSink, StorySink, WriteAvro
+from transforms.dead_letters import StageFn
+from transforms.sinks import DeadLetterSink, StoryRecordFn, StorySink, WriteAvro
 from transforms.sources import ReadStoryFiles, ReadStoryMessages
-from transforms.story import Story
 
 STORIES_DIR = "stories"
 DEAD_LETTER_DIR = "dead_letter"
@@ -98,15 +98,18 @@ def dead_letter_message(record: dict) -> PubsubMessage:
 def write_outputs(stories, dead_letters, wirestream: WirestreamOptions) -> None:
     """Stories to `OUTPUT/stories/`, dead letters to `OUTPUT/dead_letter/`, as Avro (per window if windowed)."""
     temp = FileSystems.join(wirestream.output, TEMP_DIR)
-    (
-        stories
-        | "StoryRecords" >> beam.Map(Story.to_record)
-        | "WriteStories" >> WriteAvro(
-            FileSystems.join(wirestream.output, STORIES_DIR), "stories", StorySink, "stories_written",
-            wirestream.shards, temp,
-        )
+    records = stories | "StoryRecords" >> beam.ParDo(StoryRecordFn(wirestream.max_story_bytes)).with_outputs(
+        StageFn.DEAD_LETTER, main=StageFn.STORIES
     )
-    dead_letters | "WriteDeadLetters" >> WriteAvro(
-        FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink, "dead_letters_written",
+    records[StageFn.STORIES] | "WriteStories" >> WriteAvro(
+        FileSystems.join(wirestream.output, STORIES_DIR), "stories", StorySink, "stories_written",
         wirestream.shards, temp,
+    )
+    (
+        (dead_letters, records[StageFn.DEAD_LETTER])
+        | "AllDeadLetters" >> beam.Flatten()
+        | "WriteDeadLetters" >> WriteAvro(
+            FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink,
+            "dead_letters_written", wirestream.shards, temp,
+        )
     )

@@ -77,6 +77,7 @@ def test_attributes_give_story_id_and_publish_time_gives_reference_date():
         (b'{"uri": "u", "body_text": "cut off', NINJS, "invalid JSON"),
         (b'{"uri": "u", "headline": "No body"}', NINJS, "no story body: ninjs without body_text or body_html"),
         (b'["a", "list"]', NINJS, "not a ninjs object"),
+        (rb'{"body_text": "Talks \ud800 resumed."}', NINJS, "invalid Unicode: an unpaired surrogate escape in the JSON text"),
         (b"12 34 56 -- 78", TEXT, "not a story: no words in the body"),
     ],
 )

@@ -12,7 +12,8 @@ from transforms.analyze import AnalyzeStories
 from transforms.nlp import DEFAULT_MODEL
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
-from transforms.sinks import StorySink, WriteAvro
+from transforms.dead_letters import StageFn
+from transforms.sinks import StoryRecordFn, StorySink, WriteAvro
 from transforms.sources import ReadStoryFiles
 from transforms.story import NINJS, TEXT, RawInput, Story
 
@@ -105,3 +106,14 @@ def test_ninjs_located_gives_the_dateline_when_the_body_has_none():
         dated, _ = p | beam.Create([located]) | NormalizeDatelines(LIMIT)
         assert_that(dated | beam.Map(lambda s: (s.dateline["city"], s.dateline["country_code"], s.dateline["date"])),
                     equal_to([("Saint-Louis", "SN", datetime.date(2024, 2, 8))]))
+
+
+def test_story_records_that_the_schema_cannot_hold_become_dead_letters():
+    good = story("good", "Talks resumed.")
+    broken = story("broken", "Talks resumed.").replace(entities=[{"text": "X", "label": "ORG"}])  # fields missing
+    with TestPipeline() as p:
+        outputs = p | beam.Create([good, broken]) | beam.ParDo(StoryRecordFn(LIMIT)).with_outputs(
+            StageFn.DEAD_LETTER, main=StageFn.STORIES)
+        assert_that(outputs[StageFn.STORIES] | beam.Map(lambda r: r["story_id"]), equal_to(["good"]), label="Records")
+        assert_that(outputs[StageFn.DEAD_LETTER] | beam.Map(lambda d: (d["story_id"], d["stage"], d["reason"])),
+                    equal_to([("broken", "write", "not representable in the Avro schema")]), label="DeadLetters")

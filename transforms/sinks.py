@@ -1,7 +1,8 @@
 """Avro sinks: stories and dead letters written with fastavro through Beam's fileio."""
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+import io
+from typing import Any, BinaryIO, Iterator
 
 import apache_beam as beam
 import fastavro
@@ -9,9 +10,30 @@ from apache_beam.io import fileio
 from apache_beam.options.value_provider import StaticValueProvider
 
 from schemas import DEAD_LETTER, WIRE_STORY, load_schema
+from transforms.dead_letters import StageFn
 from transforms.metrics import CountFn
+from transforms.story import Story
 
 AVRO_SUFFIX = ".avro"
+
+
+class StoryRecordFn(StageFn):
+    """Story -> Avro record, encoded once here so that a record the schema cannot hold (a lone surrogate
+    from a JSON escape, say) becomes a dead letter instead of failing the file it would be written to."""
+
+    STAGE = "write"
+
+    def setup(self) -> None:
+        self._schema = load_schema(WIRE_STORY)
+
+    def process(self, story: Story) -> Iterator[dict[str, Any]]:
+        record = story.to_record()
+        try:
+            fastavro.schemaless_writer(io.BytesIO(), self._schema, record)
+        except Exception as error:
+            yield self.reject(story, "not representable in the Avro schema", repr(error))
+            return
+        yield record
 
 
 class AvroSink(fileio.FileSink):

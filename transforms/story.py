@@ -22,6 +22,7 @@ PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
 BYLINE = re.compile(r"\A\s*By\s+[A-Z]")
 MAX_HEADLINE_CHARS = 200
 CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON escapes can make one: the bytes were strict UTF-8
 
 
 class Rejected(Exception):
@@ -173,6 +174,7 @@ def _story_from_ninjs(raw: RawInput, text: str) -> Story:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise Rejected("invalid JSON", str(error)) from None
+
     if not isinstance(item, dict):
         raise Rejected("not a ninjs object", f"JSON {type(item).__name__}")
     body = item.get("body_text")
@@ -181,8 +183,10 @@ def _story_from_ninjs(raw: RawInput, text: str) -> Story:
     if not (isinstance(body, str) and body.strip()):
         raise Rejected("no story body: ninjs without body_text or body_html")
     _require_words(body)
-    published_at = parse_timestamp(item.get("versioncreated")) or raw.published_at
     headline = item.get("headline")
+    if SURROGATE.search(body) or (isinstance(headline, str) and SURROGATE.search(headline)):
+        raise Rejected("invalid Unicode: an unpaired surrogate escape in the JSON text")
+    published_at = parse_timestamp(item.get("versioncreated")) or raw.published_at
     return Story(
         story_id=_text_field(item, "uri") or raw.attributes.get("story_id") or raw.default_id,
         source=raw.source,
