@@ -301,3 +301,96 @@ def test_lexicon_is_data_cached_per_process():
     assert lexicon.verbs["condemn"] == AGAINST and lexicon.verbs["endorse"] == FAVOR
     assert {label for label, _ in lexicon.nouns.values()} <= {FAVOR, AGAINST}
     assert lexicon.adjectives["opposed"] == (AGAINST, frozenset({"to"}))
+
+
+# --- audit fixes: datelines, pronouns, obligation, non-stance senses --------------------------------------
+
+
+def test_dateline_parsed_as_second_subject_is_skipped(nlp):
+    found = run(nlp, "BERLIN, Dec 7 (dpa) - Germany's digital industry association Bitkom has warned against "
+                     "the planned rules for artificial intelligence.", "Bitkom|ORG", "Germany|GPE")
+    assert triples(found) == {("Bitkom", AGAINST, "planned rules for artificial intelligence")}
+
+
+def test_coordinated_holders_hanging_off_a_dateline_subject(nlp):
+    found = run(nlp, "LAUSANNE, Switzerland, April 4 (UPI) -- World Athletics and World Aquatics on Thursday "
+                     "backed a proposal to require genetic screening.", "World Athletics|ORG", "World Aquatics|ORG",
+                "Switzerland|GPE")
+    assert {(h, l) for h, l, _ in triples(found)} == {("World Athletics", FAVOR), ("World Aquatics", FAVOR)}
+
+
+def test_headline_in_capitals_is_not_a_dateline(nlp):
+    found = run(nlp, "WHO backs wider use of malaria vaccine\n\nGENEVA (Reuters) - The World Health Organization "
+                     "on Thursday recommended wider use of a second malaria vaccine.",
+                "World Health Organization|ORG|WHO")
+    assert ("World Health Organization", FAVOR) in {(h, l) for h, l, _ in triples(found)}
+
+
+def test_pronoun_of_an_unnamed_reporting_subject_is_not_an_earlier_entity(nlp):
+    text = ("Nordic Power said it backed the new grid tariff. "
+            "Civil society group Green Rivers said it opposed the new grid tariff.")
+    assert triples(run(nlp, text, "Nordic Power|ORG")) == {("Nordic Power", FAVOR, "new grid tariff")}
+
+
+def test_pronoun_of_a_name_modifying_a_generic_noun(nlp):
+    found = run(nlp, "The Greens party said it would keep fighting the motorway project.", "Greens|NORP")
+    assert triples(found) == {("Greens", AGAINST, "motorway project")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Germany should back the plan, Peter Smith said.",
+    "The plan must also be approved by Germany.",
+    "Germany needs to approve the plan before June.",
+    "Germany ought to support the plan.",
+])
+def test_obligation_on_a_third_party_is_not_its_stance(nlp, sentence):
+    assert run(nlp, sentence, "Germany|GPE", "Peter Smith|PERSON") == []
+
+
+def test_obligation_in_the_first_person_is_a_stance(nlp):
+    found = run(nlp, '"We must reject this plan," Peter Smith said.', "Peter Smith|PERSON")
+    assert triples(found) == {("Peter Smith", AGAINST, "plan")}
+
+
+def test_speaking_for_a_group_is_representing_it(nlp):
+    assert run(nlp, "Ethiopian negotiator Tesfaye Girma spoke for the African Group on Tuesday.",
+               "Tesfaye Girma|PERSON", "African Group|ORG") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The European Medicines Agency approved the vaccine on Friday.",
+    "The European Medicines Agency accepted the application from Pfizer.",
+])
+def test_approving_or_accepting_is_a_decision_not_a_stance(nlp, sentence):
+    assert run(nlp, sentence, "European Medicines Agency|ORG", "Pfizer|ORG") == []
+
+
+def test_negated_approval_still_flips(nlp):
+    found = run(nlp, "Finland said it would not approve the budget.", "Finland|GPE")
+    assert triples(found) == {("Finland", AGAINST, "budget")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Supreme Court on Friday rejected the appeal.",
+    "Judge Maria Lopez rejected the motion.",
+])
+def test_court_ruling_on_a_filing_is_not_a_stance(nlp, sentence):
+    assert run(nlp, sentence, "Supreme Court|ORG", "Maria Lopez|PERSON") == []
+
+
+def test_court_criticising_a_policy_is_still_a_stance(nlp):
+    found = run(nlp, "The Supreme Court criticised the new surveillance law.", "Supreme Court|ORG")
+    assert triples(found) == {("Supreme Court", AGAINST, "new surveillance law")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia attacked Ukrainian energy infrastructure with drones and missiles overnight.",
+    "Israel attacked a convoy near Rafah, killing four people.",
+])
+def test_military_attack_is_not_a_stance(nlp, sentence):
+    assert run(nlp, sentence, "Russia|GPE", "Israel|GPE", "Rafah|GPE") == []
+
+
+def test_verbal_attack_on_a_policy_is_a_stance(nlp):
+    found = run(nlp, "Graham Tully on Sunday attacked the fuel tax increase.", "Graham Tully|PERSON")
+    assert triples(found) == {("Graham Tully", AGAINST, "fuel tax increase")}

@@ -6,7 +6,9 @@ concrete noun phrase or entity. Policy for negation and modality (see `_Scope`):
   the only exception is the small `negation_flips` lexicon class ("would not accept X", "cannot sign X"),
   where rejection is what the negation says: opposite label at reduced confidence;
 - epistemic hedge ("may reject", "could back") and hypothetical clauses ("if", "whether") -> no triple;
-- would/will/should/must -> triple at slightly reduced confidence (a stated intention is a stance);
+- would/will -> triple at slightly reduced confidence (a stated intention is a stance);
+- must/should/ought/need to/have to -> triple only with a first-person holder ("we must reject X"):
+  "Germany should back X" or "X must be approved by parliament" is a demand on the holder, not its stance;
 - "did not take a position on X", "remained neutral on X", "abstained on X" -> NEUTRAL.
 """
 from __future__ import annotations
@@ -76,11 +78,16 @@ class Lexicon:
     hedges: frozenset[str]
     intensifiers: frozenset[str]
     weak_modals: frozenset[str]
+    deontic_modals: frozenset[str]
+    deontic_governors: frozenset[str]
     hypothetical_marks: frozenset[str]
     request_verbs: frozenset[str]
     speech_verbs: frozenset[str]
     report_verbs: frozenset[str]
     holder_roles: frozenset[str]
+    adjudicators: frozenset[str]
+    legal_filings: frozenset[str]
+    violence_context: frozenset[str]
     group_nouns: frozenset[str]
 
 
@@ -111,11 +118,16 @@ def load_lexicon() -> Lexicon:
         hedges=frozenset(raw["hedges"]),
         intensifiers=frozenset(raw["intensifiers"]),
         weak_modals=frozenset(raw["weak_modals"]),
+        deontic_modals=frozenset(raw["deontic_modals"]),
+        deontic_governors=frozenset(raw["deontic_governors"]),
         hypothetical_marks=frozenset(raw["hypothetical_marks"]),
         request_verbs=frozenset(raw["request_verbs"]),
         speech_verbs=frozenset(raw["speech_verbs"]),
         report_verbs=frozenset(raw["report_verbs"]),
         holder_roles=frozenset(raw["holder_roles"]),
+        adjudicators=frozenset(raw["adjudicators"]),
+        legal_filings=frozenset(raw["legal_filings"]),
+        violence_context=frozenset(raw["violence_context"]),
         group_nouns=frozenset(raw["group_nouns"]),
     )
 
@@ -140,6 +152,7 @@ class _Scope:
 
     negated: bool = False
     blocked: bool = False  # hedge, hypothesis, or a negated reporting clause: no triple
+    deontic: bool = False  # must/should/ought/need to/have to: an obligation, a stance only in the first person
     factor: float = 1.0
 
 
@@ -242,7 +255,10 @@ def _dateline_tokens(doc: Doc) -> set[int]:
             continue
         window = doc[tok.i:tok.i + 14]
         end = next((t.i for t in window if t.text in ("-", "--", "–", "—") or t.text.endswith("/.")), None)
-        if end is not None and any(t.text == "," for t in window if t.i < end):
+        head = [t for t in window if t.i < end] if end is not None else []
+        if end is not None and (any(t.text == "," for t in head) or (  # "PARIS (AFP) -": no comma, but only
+                any(t.text == "(" for t in head)                       # names before the agency's bracket
+                and not any(t.is_space or "\n" in t.whitespace_ or (t.is_alpha and t.is_lower) for t in head))):
             found.update(range(tok.i, end + 1))
     return found
 
@@ -424,6 +440,15 @@ def _subjects(scope: Token, story: _Story) -> list[Token]:
     node = scope
     for _ in range(6):
         subj = [c for c in node.children if c.dep_ in SUBJECT_DEPS and story.same_para(c, node)]
+        if subj and all(c.i in story.dateline for c in subj[:1]):
+            # the parser makes the dateline a subject: "BERLIN, Dec 7 (dpa) - Bitkom warned" has two nsubj
+            # arcs, "LAUSANNE, ... (UPI) -- A and B backed" makes A and B the dateline's conjuncts
+            rest = [c for c in subj if c.i not in story.dateline]
+            if rest:
+                subj = rest
+            else:
+                named = [k for k in subj[0].conjuncts if k.i not in story.dateline]
+                return named
         if subj:
             if subj[0].lower_ in WH_WORDS and node.dep_ == "relcl":
                 return _conjoined(node.head)  # "Germany, which backed the plan"
@@ -448,6 +473,8 @@ def _clause_flags(node: Token, lex: Lexicon, scope: _Scope) -> None:
             scope.blocked = True
         elif c.dep_ == "aux" and c.lower_ in lex.weak_modals | {"'ll", "wo", "ca"}:
             scope.factor = min(scope.factor, 0.85)
+            if c.lower_ in lex.deontic_modals:
+                scope.deontic = True
         elif c.dep_ == "mark" and c.lower_ in lex.hypothetical_marks:
             scope.blocked = True
         elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.hypothetical_marks for m in c.children):
@@ -477,6 +504,8 @@ def _scope_of(cue_scope: Token, story: _Story) -> _Scope:
             break
         if dep == "xcomp" and parent.lemma_ in lex.negating_governors:
             scope.negated = True
+        if dep == "xcomp" and node is cue_scope and parent.lemma_ in lex.deontic_governors:
+            scope.deontic = True  # "needs to approve X", "has to back X"
         outer = _Scope()
         _clause_flags(parent, lex, outer)
         if dep == "ccomp" and parent.lemma_ in lex.negating_governors:
@@ -547,12 +576,23 @@ def _resolve_pronoun(story: _Story, tok: Token) -> Entity | None:
     node = tok.head if tok.dep_ != "poss" else tok.head.head
     for _ in range(6):
         if node.dep_ == "ccomp" and node.head.lemma_ in story.lex.report_verbs:
+            named, subj_ents = False, []
             for subj in _subjects(node.head, story):
-                if subj.lower_ in PRONOUN_CLASSES:
+                if subj.lower_ in PRONOUN_CLASSES or subj.lower_ in PLURAL_PRONOUNS:
                     continue
+                named = True
                 for ent, _f in _resolve_holder(story, subj, depth=1):
                     if ent.label in allowed:
                         return ent
+                # "The Greens party said it ...": a name modifying a generic head noun
+                subj_ents += [e for c in subj.children if c.dep_ in ("compound", "appos", "flat")
+                              and (e := _entity(story, c)) is not None and e.label in allowed]
+            if named and subj_ents:
+                return subj_ents[0]
+            if named:
+                # "Civil society group X said it opposed ...": the antecedent is the reporting subject even
+                # when it is no (compatible) entity; an earlier subject elsewhere would be a guess
+                return None
             break
         if node.head is node:
             break
@@ -689,10 +729,18 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
         return []  # "took a position on X" says nothing about which; "signed X" is not lexicon-polar
     if any(c.dep_ == "advmod" and c.lower_ in lex.intensifiers for c in cue.scope.children):
         factor *= 1.1  # "strongly backs": the stronger statement of a repeated stance wins the dedupe
+    sentence = (cue.evidence_tok or cue.scope).sent
+    if cue.lemma in lex.no_place_target and any(
+            t.lower_ in lex.violence_context or t.lemma_.casefold() in lex.violence_context for t in sentence):
+        return []  # "Russia attacked energy infrastructure", "troops fought rebels": force, not a position
     holder_toks = cue.holders if cue.holders is not None else _subjects(cue.scope, story)
+    if scope.deontic and not any(t.lower_ in FIRST_PERSON for t in holder_toks):
+        return []  # "Germany should back the plan", "must be approved by parliament": a demand on, not of, X
     holders = [h for t in holder_toks for h in _resolve_holder(story, t)]
     if not holders:
         return []
+    adjudicating = any(_is_adjudicator(t, lex) for t in holder_toks) or any(
+        e.text.split()[-1].casefold() in lex.adjudicators for e, _f in holders)
     evidence = (cue.evidence_tok or cue.scope).sent.text.strip()
     out: list[Stance] = []
     for t in cue.targets:
@@ -701,12 +749,20 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
             continue
         if target[1] in PLACE_LABELS and cue.lemma in lex.no_place_target:
             continue
+        if adjudicating and t.lemma_.casefold() in lex.legal_filings:
+            continue  # "the court rejected the appeal" is a ruling on a filing, not a position on it
         for ent, hf in holders:
             if ent.text == target[0]:
                 continue
             out.append(Stance(ent.text, ent.label, target[0], target[1], label, evidence,
                               round(min(1.0, cue.weight * hf * factor), 3)))
     return out
+
+
+def _is_adjudicator(tok: Token, lex: Lexicon) -> bool:
+    """A court, tribunal or judge as the holder phrase ("the appeals court", "Judge Ana Ruiz")."""
+    words = {t.lower_ for t in tok.subtree if t.dep_ in ("compound", "amod", "nmod") or t is tok}
+    return bool(words & lex.adjudicators)
 
 
 def _content(text: str) -> set[str]:
