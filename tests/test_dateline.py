@@ -73,11 +73,16 @@ STYLES = [
     # EFE
     ("Madrid, May 13 (EFE).- Spain's unemployment fell to its lowest level since 2008.",
      "Madrid", "ES", D(2024, 5, 13), "EFE"),
-    # Anadolu: credit form and the place alone on the first line
+    # Anadolu's credit form; the place alone on its own line names no agency, so none is credited
     ("ANKARA (AA) - Turkish officials said talks on grain shipments would resume next week.",
      "Ankara", "TR", REF, "Anadolu"),
     ("ANKARA\n\nTurkey's parliament approved a bill on stray animals after a heated debate.",
-     "Ankara", "TR", REF, "Anadolu"),
+     "Ankara", "TR", REF, None),
+    ("NAIROBI\n\nKenya's health ministry said on Monday that cholera cases had fallen again.",
+     "Nairobi", "KE", REF, None),
+    # a dash form without a credit takes an old spelling of a big city's name
+    ("KIEV — Ukrainian officials said on Monday that the talks would resume next week.",
+     "Kiev", "UA", REF, None),
     # Reuters corpus layout: place and ISO date on their own line, optionally after a headline
     ("ROME 1996-12-06\nItaly's centre-left government survived a confidence vote on Friday.",
      "Rome", "IT", D(1996, 12, 6), "Reuters"),
@@ -196,6 +201,8 @@ def test_weekday_dateline() -> None:
         "SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .",
         "RUGBY\n\nEngland named an unchanged side for the match against Wales on Saturday.",
         "BREAKING - Shares of the company fell sharply in early trading on Tuesday.",
+        # GeoNames lists "White House" among Casablanca's names: a translation, not a dateline
+        "WHITE HOUSE — President Joe Biden on Thursday announced new sanctions on Russia's banks.",
         "(Corrects paragraph 3) Shares of the company fell sharply in early trading on Tuesday.",
         "",
     ],

@@ -55,6 +55,15 @@ def test_united_states_short_forms_are_one_country_and_washington_stays_a_city(n
     assert found["Washington"].country_code == "US" and found["Washington"].aliases == []
 
 
+def test_parts_of_a_country_stay_apart_from_it_and_each_other(nlp):
+    body = ("Britain had turned a corner, the minister said. Households in Scotland and the north of "
+            "England were struggling, while the UK economy grew.")
+    found = by_text(analyse(nlp, body))
+    assert {"Britain", "Scotland", "England"} <= set(found)
+    assert found["Scotland"].country_code == "GB" and found["England"].country_code == "GB"
+    assert "UK" in found["Britain"].aliases
+
+
 def test_acronym_is_linked_to_its_expansion(nlp):
     body = ('The athletes compete for the Russian Olympic Committee under the acronym "ROC," '
             "as they did last year. The ROC said it would appeal.")

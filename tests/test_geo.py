@@ -34,6 +34,15 @@ def test_country_code(name: str, code: str) -> None:
     assert geo.country_code(name) == code
 
 
+def test_parts_of_a_country_locate_in_it_but_are_marked_as_parts() -> None:
+    assert geo.country_code("Scotland") == "GB" and geo.is_country_part("Scotland")
+    assert geo.country_code("Wales") == "GB" and geo.is_country_part("wales")
+    assert not geo.is_country_part("Britain") and not geo.is_country_part("UK")
+    # "Papua" alone is Indonesia's province, not Papua New Guinea
+    assert geo.country_code("Papua") is None and geo.place_country("Papua") == "ID"
+    assert geo.country_code("Papua New Guinea") == "PG"
+
+
 @pytest.mark.parametrize("name", ["us", "uk", "Bavaria", "Paris", "European Union", "Reuters", ""])
 def test_country_code_rejects_non_countries(name: str) -> None:
     assert geo.country_code(name) is None
@@ -87,6 +96,15 @@ def test_canonical_city_within_and_min_population() -> None:
     assert geo.canonical_city("SPRINGFIELD", within="US") == ("Springfield", "US")
     assert geo.canonical_city("RUGBY", min_population=100_000) is None
     assert geo.canonical_city("VALLETTA", min_population=100_000) == ("Valletta", "MT")  # capitals pass
+
+
+def test_canonical_city_spelling_only_refuses_translated_alternate_names() -> None:
+    # GeoNames gives Casablanca the English name "White House"
+    assert geo.canonical_city("WHITE HOUSE", min_population=100_000) == ("White House", "MA")
+    assert geo.canonical_city("WHITE HOUSE", min_population=100_000, spelling_only=True) is None
+    # an older spelling of the same name is kept
+    assert geo.canonical_city("KIEV", min_population=100_000, spelling_only=True) == ("Kiev", "UA")
+    assert geo.canonical_city("MOSCOW", min_population=100_000, spelling_only=True) == ("Moscow", "RU")
 
 
 @pytest.mark.parametrize(

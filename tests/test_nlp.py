@@ -239,3 +239,90 @@ def test_a_blank_line_ends_the_headline_sentence(nlp):
     doc = nlp("Putin backs China in rejecting Olympic boycott\n\nPresident Vladimir Putin said on Tuesday that talks would go on.")
     first = next(doc.sents)
     assert first.text.strip() == "Putin backs China in rejecting Olympic boycott"
+
+
+def test_trim_keeps_a_hyphenated_lower_case_given_name(nlp):
+    doc = nlp("Leader Kim Jong-un and Minister Shin Won-sik met the Chinese delegation's head.")
+    ents = [span(doc, "Kim Jong-un", "PERSON"), span(doc, "Shin Won-sik", "PERSON"), span(doc, "Chinese delegation", "NORP")]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Kim Jong-un", "PERSON"),
+        ("Shin Won-sik", "PERSON"),
+        ("Chinese", "NORP"),  # a lower-case word after a space is still trimmed
+    }
+
+
+def test_title_fragments_drops_state_of_secretary_of_state(nlp):
+    doc = nlp("U.S. Secretary of State John Kerry met the State Grid chairman in Beijing.")
+    ents = [span(doc, "State", "ORG"), span(doc, "John Kerry", "PERSON"), span(doc, "State Grid", "ORG")]
+    assert pairs(ner.fix_title_fragments(doc, ents, LEX)) == {("John Kerry", "PERSON"), ("State Grid", "ORG")}
+
+
+def test_country_person_relabels_a_one_word_capital_unless_a_persons_name(nlp):
+    doc = nlp("He said support for Kyiv and Kiev would continue, and Denzel Washington agreed with Washington.")
+    ents = [
+        span(doc, "Kyiv", "PERSON"),
+        span(doc, "Kiev", "PERSON"),
+        span(doc, "Denzel Washington", "PERSON"),
+        span(doc, "Washington", "PERSON", 1),
+    ]
+    assert pairs(ner.fix_country_person(doc, ents, LEX)) == {
+        ("Kyiv", "GPE"),
+        ("Kiev", "GPE"),
+        ("Denzel Washington", "PERSON"),
+        ("Washington", "PERSON"),
+    }
+
+
+def test_places_relabels_names_the_text_calls_places(nlp):
+    doc = nlp("Growers in Quang Ninh province and near the town of Marcos Juarez were hit. "
+              "Maharashtra Chief Minister Eknath Shinde and Ontario Premier Doug Ford spoke. "
+              "Apple Chief Executive Tim Cook and the Smith family of Texas did not.")
+    ents = [
+        span(doc, "Quang Ninh", "PERSON"),
+        span(doc, "Marcos Juarez", "PERSON"),
+        span(doc, "Maharashtra", "NORP"),
+        span(doc, "Ontario", "ORG"),
+        span(doc, "Apple", "ORG"),
+        span(doc, "Smith", "PERSON"),
+    ]
+    assert pairs(ner.fix_places(doc, ents, LEX)) == {
+        ("Quang Ninh", "GPE"),
+        ("Marcos Juarez", "GPE"),
+        ("Maharashtra", "GPE"),
+        ("Ontario", "GPE"),
+        ("Apple", "ORG"),
+        ("Smith", "PERSON"),
+    }
+
+
+def test_places_relabels_a_known_place_tagged_org_where_places_go(nlp):
+    doc = nlp("Troops moved into Crimea and units in Sevastopol. Talks with Lower Saxony and Bremen "
+              "continued, the bank bought a stake in Santander and Lakeshore Health said it was in Peoria.")
+    ents = [
+        span(doc, "Crimea", "ORG"),
+        span(doc, "Sevastopol", "ORG"),
+        span(doc, "Lower Saxony", "ORG"),
+        span(doc, "Bremen", "GPE"),
+        span(doc, "Santander", "ORG"),
+        span(doc, "Lakeshore Health", "ORG"),
+        span(doc, "Peoria", "GPE"),
+    ]
+    assert pairs(ner.fix_places(doc, ents, LEX)) == {
+        ("Crimea", "GPE"),
+        ("Sevastopol", "GPE"),
+        ("Lower Saxony", "GPE"),
+        ("Bremen", "GPE"),
+        ("Santander", "ORG"),  # a stake in a company
+        ("Lakeshore Health", "ORG"),
+        ("Peoria", "GPE"),
+    }
+
+
+def test_named_storms_are_events(nlp):
+    doc = nlp("Typhoon Yagi and Hurricane Ian hit the coast, Storm Prediction Center officials said.")
+    ents = [span(doc, "Typhoon Yagi", "PRODUCT"), span(doc, "Hurricane Ian", "GPE"), span(doc, "Storm", "ORG")]
+    assert pairs(ner.fix_named_storms(doc, ents, LEX)) == {
+        ("Typhoon Yagi", "EVENT"),
+        ("Hurricane Ian", "EVENT"),
+        ("Storm", "ORG"),
+    }

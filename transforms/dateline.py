@@ -163,10 +163,14 @@ def _qualifier_country(qualifier: str, prefer: str | None) -> str | None:
     return _states().get(_plain(qualifier)) or geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
 
 
-def _locate(city: str, quals: list[str], prefer: str | None, min_population: int) -> tuple[str, str | None] | None:
+def _locate(
+    city: str, quals: list[str], prefer: str | None, min_population: int, strict: bool = False
+) -> tuple[str, str | None] | None:
     """(canonical city, country) from a state/country qualifier, AP's list or the gazetteer; None if unknown.
 
-    Without a qualifier the gazetteer only counts places of at least `min_population`.
+    Without a qualifier the gazetteer only counts places of at least `min_population`; `strict` (no agency
+    credit) also refuses alternate names that are not a spelling of the city's own name, such as
+    translations ("WHITE HOUSE" is a GeoNames name of Casablanca).
     """
     city = " ".join(city.split())
     for qualifier in quals:
@@ -177,7 +181,7 @@ def _locate(city: str, quals: list[str], prefer: str | None, min_population: int
     standalone = _standalone().get(_plain(city))
     if standalone:
         return standalone
-    found = geo.canonical_city(city, prefer, min_population=min_population)
+    found = geo.canonical_city(city, prefer, min_population=min_population, spelling_only=strict)
     country = geo.country_code(city)  # "SINGAPORE", "KUWAIT": the place is the country
     if country and (not found or found[1] != country):
         return (found[0] if found else _title(city)), country
@@ -202,7 +206,7 @@ def _build(
     if city_text:
         quals = [q for q in re.split(r"\s*,\s*", prefix.group("quals")) if q.strip()]
         home = credit[1] if credit else None
-        located = _locate(city_text, quals, home, _STRICT_POPULATION if strict else 0)
+        located = _locate(city_text, quals, home, _STRICT_POPULATION if strict else 0, strict)
         if located:
             city, country = located
         elif strict or not city_text.isupper() or len(city_text) > _MAX_UNKNOWN_CITY:
@@ -270,8 +274,10 @@ def _at_line(
                 return _build(body, (start, next_line), prefix, _agencies()["reuters"], reference, False)
             dated = any(prefix.group(g) for g in ("mon", "mon2", "wday"))
             if not dated and _is_sentence(body[next_line:next_line + 300]):
-                # Anadolu's layout: the place alone on the first line ("ANKARA"), the lede below it.
-                return _build(body, (start, next_line), prefix, _agencies()["anadolu"], reference, True)
+                # The place alone on its own line ("ANKARA"), the lede below it. Anadolu uses this
+                # layout but so do press releases and other wires: the line names no agency, so none
+                # is credited.
+                return _build(body, (start, next_line), prefix, None, reference, True)
     return None
 
 

@@ -110,8 +110,12 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
         parent[find(i)] = find(j)
 
     by_country: dict[str, int] = {}
-    for i, g in enumerate(groups):
-        if g.label in PLACE_LABELS and (code := geo.country_code(g.canonical)):
+    for i, g in enumerate(groups):  # "Britain" and "UK" meet; "England" or "Scotland" stay apart
+        if (
+            g.label in PLACE_LABELS
+            and (code := geo.country_code(g.canonical))
+            and not geo.is_country_part(g.canonical)
+        ):
             union(i, by_country.setdefault(code, i))
 
     persons = [(i, norm(g.canonical).split()) for i, g in enumerate(groups) if g.label == "PERSON"]

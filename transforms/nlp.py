@@ -29,6 +29,8 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", 
 PROPER_TAGS = frozenset({"NNP", "NNPS"})
 DASHES = frozenset({"-", "--", "–", "—"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+# A city named before an office's title ("Kyiv Mayor X") must be at least this big to be believed.
+_PLACE_TITLE_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class Lexicon:
     fac_nouns: frozenset[str]
     fac_exceptions: frozenset[str]
     bare_regions: frozenset[str]
+    event_prefixes: frozenset[str]
+    place_nouns: frozenset[str]
+    place_titles: frozenset[str]
+    locative_preps: frozenset[str]
+    ownership_nouns: frozenset[str]
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -144,7 +151,7 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
             start = after_title(doc, start, end, lexicon)
         while end > start and (
             doc[end - 1].text in POSSESSIVES
-            or doc[end - 1].is_lower
+            or (doc[end - 1].is_lower and not _hyphen_joined(doc, end - 1))
             or (doc[end - 1].is_punct and doc[end - 1].text != ".")
         ):
             end -= 1
@@ -153,6 +160,19 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
         elif (trimmed := _span(doc, start, end, span.label_)) is not None:
             result.append(trimmed)
     return result
+
+
+def _hyphen_joined(doc: Doc, i: int) -> bool:
+    """Whether token `i` ends a hyphenated word with no spaces ("un" of "Kim Jong-un", "sik" of
+    "Won-sik"), so it is part of the name before it."""
+    return (
+        i >= 2
+        and doc[i - 1].text == "-"
+        and not doc[i - 2].whitespace_
+        and not doc[i - 1].whitespace_
+        and doc[i - 2].is_alpha
+        and doc[i].is_alpha
+    )
 
 
 def after_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> int:
@@ -188,10 +208,13 @@ def fix_not_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
 
 def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     """Drops portfolio words of a title tagged as names ("Trade" in "Trade Commissioner X",
-    "Cabinet" in "Chief Cabinet Secretary X")."""
+    "Cabinet" in "Chief Cabinet Secretary X", "State" in "Secretary of State X")."""
     result = []
     for span in ents:
         if span.label_ not in ("PERSON", "NORP") and all(t.lower_ in lexicon.office_words for t in span):
+            before = span.start - 1
+            if before >= 1 and doc[before].lower_ == "of" and lexicon.is_title(doc[before - 1].text):
+                continue  # "Secretary of State", "Minister of Finance"
             i = span.end
             while i < len(doc) and doc[i].lower_ in lexicon.office_words and not lexicon.is_title(doc[i].text):
                 i += 1
@@ -394,12 +417,75 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
 
 
 def fix_country_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
-    """A "person" whose name is a country ("Malawi", "Mali") is the country, unless the story names a
-    person with that surname."""
-    surnames = {s[-1].text for s in ents if s.label_ == "PERSON" and len(s) > 1}
+    """A "person" whose name is a country ("Malawi", "Mali") or, written as one word, a national capital
+    ("support for Kyiv") is the place, unless the story names a person with that name."""
+    names = {t.text for s in ents if s.label_ == "PERSON" and len(s) > 1 for t in (s[0], s[-1])}
     return [
         _relabel(s, "GPE")
-        if s.label_ == "PERSON" and s.text not in surnames and geo.country_code(s.text)
+        if s.label_ == "PERSON"
+        and s.text not in names
+        and (geo.country_code(s.text) or (len(s) == 1 and geo.is_capital(s.text)))
+        else s
+        for s in ents
+    ]
+
+
+def fix_places(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """Relabels as a place (GPE) a person, organisation or non-demonym "NORP" the text says is a place: before a
+    lower-case place noun ("Quang Ninh province", "Santa Fe provinces"), after one and "of" ("the town
+    of Marcos Juarez"), or a known place before the title of an office held for it ("Maharashtra Chief
+    Minister X", "Ontario Premier X"); or an organisation that is a known region or city where places go
+    (see `_located_place`)."""
+    places = {i for s in ents if s.label_ in ("GPE", "LOC") for i in range(s.start, s.end)}
+    result = []
+    for span in ents:
+        misread = span.label_ in ("PERSON", "ORG") or (span.label_ == "NORP" and not geo.demonym_country(span.text))
+        if misread and (_named_as_place(doc, span, lexicon) or _located_place(doc, span, places, lexicon)):
+            span = _relabel(span, "GPE")
+        result.append(span)
+    return result
+
+
+def _located_place(doc: Doc, span: Span, places: set[int], lexicon: Lexicon) -> bool:
+    """An organisation that is the gazetteer's region or big city and sits where places go: after a
+    locative preposition ("units in Sevastopol", "troops into Crimea") or joined by "and" to a place
+    ("Lower Saxony and Bremen"). A stake or shares "in" something are not a location."""
+    if span.label_ != "ORG" or any(t.lower_ in lexicon.org_heads for t in span):
+        return False
+    if not (geo.region_country(span.text) or geo.canonical_city(span.text, min_population=_PLACE_TITLE_POPULATION)):
+        return False
+    prep = doc[span.start - 1] if span.start > 0 else None
+    if prep is not None and prep.lower_ in lexicon.locative_preps:
+        return prep.head.lower_ not in lexicon.ownership_nouns
+    around = [span.start - 2, span.end + 1]
+    joined = [i for i, cc in zip(around, (span.start - 1, span.end)) if 0 <= cc < len(doc) and doc[cc].lower_ == "and"]
+    return any(i in places for i in joined)
+
+
+def _named_as_place(doc: Doc, span: Span, lexicon: Lexicon) -> bool:
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.is_lower and after.lower_ in lexicon.place_nouns:
+        return not (span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "of")  # "X city of"
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of":
+        noun = doc[span.start - 2]
+        if noun.is_lower and noun.lower_ in lexicon.place_nouns:
+            return True
+    i = span.end
+    while i < len(doc) and lexicon.is_title_prefix_word(doc[i].text) and not doc[i].is_lower:
+        if doc[i].lower_.rstrip(".") in lexicon.place_titles:
+            return bool(geo.country_code(span.text) or geo.region_country(span.text)
+                        or geo.canonical_city(span.text, min_population=_PLACE_TITLE_POPULATION))
+        i += 1
+    return False
+
+
+def fix_named_storms(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """A name opening with a storm word ("Typhoon Yagi", "Hurricane Ian") is an event, whatever the
+    model said."""
+    return [
+        _relabel(s, "EVENT")
+        if s.label_ in NAME_LABELS and s.label_ != "EVENT" and len(s) > 1 and s[0].lower_ in lexicon.event_prefixes
+        and s[0].is_title
         else s
         for s in ents
     ]
@@ -417,6 +503,8 @@ RULES: dict[str, Rule] = {
     "bare_regions": fix_bare_regions,
     "caseless_lines": fix_caseless_lines,
     "country_person": fix_country_person,
+    "places": fix_places,
+    "named_storms": fix_named_storms,
     "propagate": fix_propagate,
 }
 
