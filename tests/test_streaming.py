@@ -19,6 +19,7 @@ from transforms.sources import HEARTBEAT_ATTRIBUTE
 
 PROJECT = "wirestream-test"
 WINDOW_SECONDS = 5
+BACKLOG = 25
 
 pytestmark = pytest.mark.skipif(not shutil.which("gcloud"), reason="needs the gcloud Pub/Sub emulator")
 
@@ -40,6 +41,16 @@ def wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def publish_backlog(topic: str, count: int) -> list[str]:
+    """`count` distinct stories, all published before the pipeline reads any: more than one pull's worth."""
+    publisher = pubsub_v1.PublisherClient()
+    story = (SEEDS / "ap-portland-transit-levy.txt").read_bytes()
+    ids = [f"backlog-{number:02d}" for number in range(count)]
+    for future in [publisher.publish(topic, story, story_id=story_id) for story_id in ids]:
+        future.result(timeout=30)
+    return ids
+
+
 class Heartbeat(threading.Thread):
     """Publishes heartbeat messages so the DirectRunner's watermark moves and windows close promptly."""
 
@@ -57,6 +68,7 @@ class Heartbeat(threading.Thread):
 def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path):
     topic, subscription = emulator.create_topic_and_subscription("stories", "wirestream")
     output = tmp_path / "out"
+    backlog = publish_backlog(topic, BACKLOG)  # waiting in the subscription before the pipeline starts
     pipeline = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", "--subscription", subscription, "--output", str(output),
          "--window", str(WINDOW_SECONDS)],
@@ -79,8 +91,9 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
         expected_ids = {p.stem for p in SEEDS.glob("*.txt")} | {
             "urn:wirestream:seed:afp-dakar-fishing", "urn:wirestream:seed:xinhua-hanoi-rail",
             "urn:wirestream:seed:dpa-munich-strike", "dev-seed-000"}
+        expected_ids |= set(backlog)
         expected_records = len(expected_ids) + 1  # dev-seed-000 twice: the original and version 2
-        assert published == expected_records + 1
+        assert published + len(backlog) == expected_records + 1
         wait_for(lambda: len(avro_files.stories(str(output))) >= expected_records,
                  timeout=150, what=f"{expected_records} story records")
         dead = wait_for(lambda: avro_files.dead_letters(str(output)), timeout=60, what="the dead letter")
@@ -102,6 +115,7 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
     assert dead[0]["attributes"]["story_id"] == "broken"
     tass = next(r for r in records if r["story_id"] == "dev-seed-003")
     assert tass["dateline"]["city"] == "Moscow" and tass["published_at"] is not None
-    assert all("-of-" in p.name and "T" in p.name for p in pathlib.Path(output, "stories").glob("*.avro")), \
-        "files are named by window and shard"
+    files = list(pathlib.Path(output, "stories").glob("*.avro"))
+    assert all(p.name.endswith("-00000-of-00001.avro") and "T" in p.name for p in files), \
+        "one file per window, named by window and shard"
     assert b"cancelling" in log

@@ -89,5 +89,7 @@ class WriteAvro(beam.PTransform):
                 sink=self.sink,
                 shards=self.shards,
                 temp_directory=StaticValueProvider(str, self.temp_directory),
+                # Every record goes through the shard grouping: `shards` files per window, not one per bundle.
+                max_writers_per_bundle=0,
             )
         )

@@ -8,6 +8,8 @@ from typing import Iterator
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.gcp.pubsub import PubsubMessage, ReadFromPubSub
+from apache_beam.transforms import window
+from apache_beam.utils.timestamp import Timestamp
 
 from transforms.metrics import counter
 from transforms.story import NINJS, TEXT, RawInput, parse_timestamp
@@ -110,7 +112,13 @@ def _publish_time(message: PubsubMessage) -> datetime.datetime | None:
 
 
 class MessageToRawInputFn(beam.DoFn):
-    """Heartbeat messages only move the watermark of an idle stream; they are counted, not processed."""
+    """Stamps each story with the time it is read, so its window is the one it was processed in.
+
+    Windows on publish time would drop a backlog as late: a runner may advance the watermark past
+    messages still waiting in the subscription (the DirectRunner sets it to now after every pull of at
+    most 10). The publish time stays in the story's `published_at`. Heartbeat messages only move the
+    watermark of an idle stream; they are counted, not processed.
+    """
 
     def __init__(self) -> None:
         self.inputs_read = counter("inputs_read")
@@ -121,7 +129,7 @@ class MessageToRawInputFn(beam.DoFn):
             self.heartbeats.inc()
             return
         self.inputs_read.inc()
-        yield message_to_raw_input(message)
+        yield window.TimestampedValue(message_to_raw_input(message), Timestamp.now())
 
 
 class ReadStoryMessages(beam.PTransform):
