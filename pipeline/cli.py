@@ -11,12 +11,12 @@ import apache_beam as beam
 from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
 from pipeline.graph import TEMP_DIR, build_pipeline, configure_streaming
 from pipeline.options import WirestreamOptions
-from pipeline.publish import publish_files
+from pipeline.publish import Heartbeat, publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from transforms.metrics import NAMESPACE
 
@@ -29,7 +29,8 @@ LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
 
 
 def run(argv: list[str]) -> PipelineResult:
-    """Runs the pipeline. Batch: waits and prints the summary. Local streaming: runs until Ctrl-C."""
+    """Runs the pipeline. Local batch: waits and prints the summary. Local streaming: runs until Ctrl-C.
+    A managed runner (Dataflow, ...): submits the job and returns; `--dry_run` only translates it."""
     if "-h" in argv or "--help" in argv:
         print_options_help()
         sys.exit(0)
@@ -38,16 +39,23 @@ def run(argv: list[str]) -> PipelineResult:
     if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
         sys.exit("wirestream: --streaming reads from Pub/Sub: give --subscription or --topic")
     streaming = configure_streaming(options)
-    if not streaming and not input_matches(wirestream.input):
+    runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    # Dataflow's dry run only translates the job: its gs:// input need not exist, nor credentials to check it
+    dry_run = runner not in LOCAL_RUNNERS and options.view_as(TestOptions).dry_run
+    if not streaming and not dry_run and not input_matches(wirestream.input):
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, options)
     result = pipeline.run()
-    if not streaming:
+    if dry_run:
+        print(f"wirestream: dry run: the job was translated for {runner}, nothing was submitted")
+    elif runner not in LOCAL_RUNNERS:
+        print(submitted(result, runner))
+    elif not streaming:
         result.wait_until_finish()
         remove_temp_directory(wirestream.output)
         print(summary(result, wirestream.output))
-    elif (options.view_as(StandardOptions).runner or "DirectRunner") in LOCAL_RUNNERS:
+    else:
         stop_on_signals()
         print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
         try:
@@ -86,6 +94,12 @@ def remove_temp_directory(output: str) -> None:
         FileSystems.delete([temp])
 
 
+def submitted(result: PipelineResult, runner: str) -> str:
+    """A managed job runs on without this process: its id is where to find it (Dataflow's console)."""
+    job = f": job {result.job_id()}" if getattr(result, "has_job", False) else ""
+    return f"wirestream: submitted to {runner}{job}"
+
+
 def summary(result: PipelineResult, output: str) -> str:
     """The batch run's counters, e.g. `inputs read: 12, stories written: 11, dead letters written: 1`."""
     values = {}
@@ -114,17 +128,28 @@ def emulator(argv: list[str]) -> None:
     parser.add_argument("--topic", default="stories")
     parser.add_argument("--subscription", default="wirestream")
     parser.add_argument("--port", type=int, help="default: a free port")
+    parser.add_argument(
+        "--heartbeat", type=float, default=1.0,
+        help="seconds between heartbeat messages on the topic, so windows close promptly on the DirectRunner "
+             "(0: none)",
+    )
     args = parser.parse_args(argv)
     stop_on_signals()
     with PubsubEmulator(args.project, args.port) as running:
         topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
         print(f"export {EMULATOR_HOST_VARIABLE}={running.host}\n# topic:        {topic}\n"
               f"# subscription: {subscription}\n# Ctrl-C stops the emulator", flush=True)
+        heartbeat = Heartbeat(topic, args.heartbeat) if args.heartbeat > 0 else None
+        if heartbeat:
+            heartbeat.start()
         try:
             while running.process.poll() is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             pass
+        finally:
+            if heartbeat:
+                heartbeat.stop()
 
 
 COMMANDS = {"run": run, "publish": publish, "emulator": emulator}

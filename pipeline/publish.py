@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pathlib
+import threading
 from typing import Iterator
 
 from google.cloud import pubsub_v1
 
-from transforms.sources import file_extension, file_stem
+from transforms.sources import HEARTBEAT_ATTRIBUTE, file_extension, file_stem
 
 
 def story_messages(path: pathlib.Path) -> Iterator[tuple[bytes, dict[str, str]]]:
@@ -33,3 +34,28 @@ def publish_files(topic: str, paths: list[str]) -> int:
     for future in futures:
         future.result(timeout=60)
     return len(futures)
+
+
+class Heartbeat(threading.Thread):
+    """Publishes a heartbeat message every `interval` seconds until `stop()`.
+
+    The pipeline drops heartbeats, but each one ends the DirectRunner's 30 s blocking pull, which is
+    when its watermark moves: windows then close about one interval after they end, and Ctrl-C is prompt.
+    """
+
+    def __init__(self, topic: str, interval: float, publisher: pubsub_v1.PublisherClient | None = None):
+        super().__init__(daemon=True)
+        self.topic = topic
+        self.interval = interval
+        self.publisher = publisher or pubsub_v1.PublisherClient()
+        self.sent = 0
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            self.publisher.publish(self.topic, b"", **{HEARTBEAT_ATTRIBUTE: "1"})
+            self.sent += 1
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join(timeout=5)

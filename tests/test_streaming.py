@@ -5,17 +5,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 from google.cloud import pubsub_v1
 
-from pipeline.publish import publish_files
+from pipeline.publish import Heartbeat, publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from tests import avro_files
 from tests.conftest import REPO, SEEDS
-from transforms.sources import HEARTBEAT_ATTRIBUTE
 
 PROJECT = "wirestream-test"
 WINDOW_SECONDS = 5
@@ -51,20 +49,6 @@ def publish_backlog(topic: str, count: int) -> list[str]:
     return ids
 
 
-class Heartbeat(threading.Thread):
-    """Publishes heartbeat messages so the DirectRunner's watermark moves and windows close promptly."""
-
-    def __init__(self, topic: str):
-        super().__init__(daemon=True)
-        self.topic = topic
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        publisher = pubsub_v1.PublisherClient()
-        while not self.stopped.wait(1):
-            publisher.publish(self.topic, b"", **{HEARTBEAT_ATTRIBUTE: "1"})
-
-
 def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path):
     topic, subscription = emulator.create_topic_and_subscription("stories", "wirestream")
     output = tmp_path / "out"
@@ -74,7 +58,7 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
          "--window", str(WINDOW_SECONDS)],
         cwd=REPO, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    heartbeat = Heartbeat(topic)
+    heartbeat = Heartbeat(topic, interval=1)
     heartbeat.start()
     try:
         extra = tmp_path / "extra"
@@ -100,7 +84,7 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
         time.sleep(WINDOW_SECONDS + 2)  # a late duplicate would land in a later window
         records = avro_files.stories(str(output))
     finally:
-        heartbeat.stopped.set()
+        heartbeat.stop()
         os.killpg(pipeline.pid, signal.SIGINT)
         try:
             log, _ = pipeline.communicate(timeout=90)
