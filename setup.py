@@ -1,11 +1,13 @@
 """wirestream: news wire analytics on Apache Beam. Also the `--setup_file` for Dataflow workers."""
+from pathlib import Path
+
 from setuptools import setup
 
 setup(
     name="wirestream",
     version="0.1.0",
     description="Stream-processing pipeline for news wire stories: datelines, entities and stances as Avro.",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=(Path(__file__).parent / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
