@@ -60,8 +60,8 @@ if str(REPO) not in sys.path:
 
 from google.cloud import pubsub_v1  # noqa: E402
 
-from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator  # noqa: E402
 from pipeline.publish import Heartbeat  # noqa: E402
+from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator  # noqa: E402
 
 PROJECT = "wirestream-bench"
 READY_LINE = "streaming into"

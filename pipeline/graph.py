@@ -12,10 +12,10 @@ from apache_beam.transforms import window
 
 from pipeline.options import WirestreamOptions
 from transforms.analyze import AnalyzeStories
+from transforms.dead_letters import StageFn
 from transforms.dedup import DeduplicateStories
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
-from transforms.dead_letters import StageFn
 from transforms.sinks import DeadLetterSink, StoryRecordFn, StorySink, WriteAvro
 from transforms.sources import ReadStoryFiles, ReadStoryMessages
 

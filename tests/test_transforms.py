@@ -1,6 +1,5 @@
 """Each stage's Beam transform in a TestPipeline on the DirectRunner."""
 import datetime
-import json
 
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -9,10 +8,10 @@ from apache_beam.testing.util import assert_that, equal_to
 from tests.avro_files import read_records
 from tests.conftest import write_inputs
 from transforms.analyze import AnalyzeStories
+from transforms.dead_letters import StageFn
 from transforms.nlp import DEFAULT_MODEL
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
-from transforms.dead_letters import StageFn
 from transforms.sinks import StoryRecordFn, StorySink, WriteAvro
 from transforms.sources import ReadStoryFiles
 from transforms.story import NINJS, TEXT, RawInput, Story
