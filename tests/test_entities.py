@@ -153,3 +153,11 @@ def test_mention_form_and_norm(nlp):
     assert [mention_form(s) for s in doc.ents] == ["Netherlands", "Vladimir Putin"]
     assert norm("U.S.") == norm("US") == "us"
     assert norm("Médecins  Sans Frontières") == "medecins sans frontieres"
+
+
+def test_a_company_with_and_without_its_legal_form_is_one_referent(nlp):
+    entities = analyse(nlp, "Halvern Maritime AG said profit rose. Halvern Maritime will pay a dividend, the company said.")
+    orgs = [e for e in entities if e.label == "ORG"]
+    assert len(orgs) == 1
+    assert orgs[0].text == "Halvern Maritime AG"
+    assert "Halvern Maritime" in orgs[0].aliases

@@ -326,3 +326,203 @@ def test_named_storms_are_events(nlp):
         ("Hurricane Ian", "EVENT"),
         ("Storm", "ORG"),
     }
+
+
+def test_legal_forms_make_organisations_and_take_in_the_suffix(nlp):
+    doc = nlp("Analysts said Brenner Kessel GmbH and Ostara plc would merge with Vantera Holdings Bhd next year.")
+    ents = [span(doc, "Brenner Kessel GmbH", "PERSON"), span(doc, "Ostara", "GPE")]
+    assert pairs(ner.fix_legal_forms(doc, ents, LEX)) == {
+        ("Brenner Kessel GmbH", "ORG"),
+        ("Ostara plc", "ORG"),
+        ("Vantera Holdings Bhd", "ORG"),  # untagged by the model: built from the proper nouns before it
+    }
+
+
+def test_legal_forms_ignore_a_suffix_with_no_name_before_it(nlp):
+    doc = nlp("The AG said the filing was late, and Maria Costa agreed.")
+    ents = [span(doc, "Maria Costa", "PERSON")]
+    assert pairs(ner.fix_legal_forms(doc, ents, LEX)) == {("Maria Costa", "PERSON")}
+
+
+def test_company_short_name_drops_legal_form_and_group():
+    assert ner.company_short_name(["Mitsui", "&", "Co.", "Ltd"], LEX) == ("Mitsui",)
+    assert ner.company_short_name(["Halvorsen", "Marine", "Group"], LEX) == ("Halvorsen", "Marine")
+    assert ner.company_short_name(["Halvorsen", "Marine"], LEX) is None
+
+
+def test_propagate_tags_a_company_short_name_as_the_company(nlp):
+    doc = nlp("Shares in Korvath Mining Group rose after Korvath Mining said output grew.")
+    ents = [span(doc, "Korvath Mining Group", "ORG"), span(doc, "Korvath Mining", "GPE", 1)]
+    assert ("Korvath Mining", "ORG") in pairs(ner.fix_propagate(doc, ents, LEX))
+
+
+def test_trim_strips_abbreviated_and_police_titles_and_drops_a_bare_title(nlp):
+    doc = nlp("Lt. Gen. Omar Haddad met Officer Lena Brandt and Gov. Tom Reyes, Brig. Gen. Ali Musa said.")
+    ents = [
+        span(doc, "Lt. Gen. Omar Haddad", "PERSON"),
+        span(doc, "Officer Lena Brandt", "PERSON"),
+        span(doc, "Gov. Tom Reyes", "PERSON"),
+        span(doc, "Brig", "PERSON"),
+        span(doc, "Ali Musa", "PERSON"),
+    ]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Omar Haddad", "PERSON"),
+        ("Lena Brandt", "PERSON"),
+        ("Tom Reyes", "PERSON"),
+        ("Ali Musa", "PERSON"),
+    }
+
+
+def test_trim_keeps_a_surname_that_is_also_a_title(nlp):
+    doc = nlp("Prime Minister John Major resigned, and Major said he had no regrets.")
+    ents = [span(doc, "Major", "PERSON", 1)]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {("Major", "PERSON")}
+
+
+def test_join_names_rejoins_of_and_for_names_split_by_the_model(nlp):
+    doc = nlp("Officials of the Eastern Branch of the Baltic Academy of Sciences met the Coalition for Clean Rivers "
+              "near the Port of Velmar on Monday.")
+    ents = [
+        span(doc, "the Eastern Branch", "ORG"),
+        span(doc, "the Baltic Academy of Sciences", "ORG"),
+        span(doc, "Coalition", "ORG"),
+        span(doc, "the Port of", "LOC"),
+        span(doc, "Velmar", "GPE"),
+    ]
+    assert pairs(ner.fix_join_names(doc, ents, LEX)) == {
+        ("the Eastern Branch of the Baltic Academy of Sciences", "ORG"),
+        ("Coalition for Clean Rivers", "ORG"),
+        ("the Port of Velmar", "FAC"),
+    }
+
+
+def test_join_names_leaves_a_country_after_a_name_with_of_and_a_person(nlp):
+    doc = nlp("The Ministry of Defence of Ukraine and the Party of Maria Lind disagreed.")
+    ents = [
+        span(doc, "Ministry of Defence", "ORG"),
+        span(doc, "Ukraine", "GPE"),
+        span(doc, "Party", "ORG", 0),
+        span(doc, "Maria Lind", "PERSON"),
+    ]
+    assert pairs(ner.fix_join_names(doc, ents, LEX)) == pairs(ents)
+
+
+def test_join_names_glues_a_name_to_the_facility_it_opens(nlp):
+    doc = nlp("Flights at Dulles Washington International Airport and the Quebec and Ontario Hockey League resumed.")
+    ents = [
+        span(doc, "Dulles", "PERSON"),
+        span(doc, "Washington International Airport", "EVENT"),
+        span(doc, "Quebec", "GPE"),
+        span(doc, "Ontario Hockey League", "ORG"),
+    ]
+    assert pairs(ner.fix_join_names(doc, ents, LEX)) == {
+        ("Dulles Washington International Airport", "FAC"),
+        ("Quebec and Ontario Hockey League", "ORG"),
+    }
+
+
+def test_generic_institutions_drops_a_lone_institution_noun(nlp):
+    doc = nlp("The Party said the Executive Board and the Centre would meet the Green Party.")
+    ents = [span(doc, "Party", "ORG"), span(doc, "Executive Board", "ORG"), span(doc, "Centre", "GPE"),
+            span(doc, "Green Party", "ORG")]
+    assert pairs(ner.fix_generic_institutions(doc, ents, LEX)) == {("Green Party", "ORG")}
+
+
+def test_regnal_names_tag_a_monarch_and_keep_the_number(nlp):
+    doc = nlp("King Haakon VIII greeted Crown Princess Ingrid and Sultan Ahmad II, then flew to Prince Edward Island.")
+    ents = [span(doc, "Crown Princess Ingrid", "PRODUCT"), span(doc, "Ahmad", "PERSON"),
+            span(doc, "Prince Edward Island", "GPE")]
+    assert pairs(ner.fix_regnal_names(doc, ents, LEX)) == {
+        ("Haakon VIII", "PERSON"),
+        ("Ingrid", "PERSON"),
+        ("Ahmad II", "PERSON"),
+        ("Prince Edward Island", "GPE"),
+    }
+
+
+def test_person_tail_completes_hyphenated_and_three_part_names(nlp):
+    doc = nlp("Lee Jae-myung met Moon Jae In's aides, then Park Min said Seoul agreed.")
+    ents = [span(doc, "Lee Jae", "PERSON"), span(doc, "Moon Jae", "PERSON"), span(doc, "Park Min", "PERSON"),
+            span(doc, "Seoul", "GPE")]
+    assert pairs(ner.fix_person_tail(doc, ents, LEX)) == {
+        ("Lee Jae-myung", "PERSON"),
+        ("Moon Jae In", "PERSON"),
+        ("Park Min", "PERSON"),  # "said" follows: nothing to take in
+        ("Seoul", "GPE"),
+    }
+
+
+def test_described_orgs_relabel_names_described_as_organisations(nlp):
+    doc = nlp("Pipeline operator Transgaro said the ruling Vendo party and the Kelta union objected, while "
+              "Marvest, the state energy company, and analyst Rina Holt disagreed.")
+    ents = [span(doc, "Transgaro", "PERSON"), span(doc, "Vendo", "PERSON"), span(doc, "Kelta", "GPE"),
+            span(doc, "Rina Holt", "PERSON")]
+    assert pairs(ner.fix_described_orgs(doc, ents, LEX)) == {
+        ("Transgaro", "ORG"),
+        ("Vendo", "ORG"),
+        ("Kelta", "ORG"),
+        ("Marvest", "ORG"),  # untagged, described by an appositive
+        ("Rina Holt", "PERSON"),
+    }
+
+
+def test_described_orgs_keep_known_places_and_persons(nlp):
+    doc = nlp("The Texas company and a union Smith founded were fined, John Smith said.")
+    ents = [span(doc, "Texas", "GPE"), span(doc, "Smith", "PERSON"), span(doc, "John Smith", "PERSON")]
+    assert pairs(ner.fix_described_orgs(doc, ents, LEX)) == pairs(ents)
+
+
+def test_fragments_repair_cut_names(nlp):
+    doc = nlp("Medics Without Frontiers and Kantor Energi Bhd (Kantora) said Sabah, Economy Minister Ali Noor agreed.")
+    ents = [span(doc, "Without Frontiers", "PERSON"), span(doc, "Kantor Energi Bhd", "ORG"),
+            span(doc, "Kantora", "PERSON"), span(doc, "Sabah, Economy", "WORK_OF_ART")]
+    assert pairs(ner.fix_fragments(doc, ents, LEX)) == {
+        ("Medics Without Frontiers", "ORG"),
+        ("Kantor Energi Bhd", "ORG"),
+        ("Kantora", "ORG"),
+        ("Sabah", "GPE"),
+    }
+
+
+def test_heads_relabel_by_organisation_natural_feature_street_and_holiday_words(nlp):
+    doc = nlp("The Port of Velmar Authority, the Tessaro Fields, Mount Kelvar, the Paseo del Prado and Unity Day "
+              "were named, as was the West Bank.")
+    ents = [
+        span(doc, "Port of Velmar Authority", "LOC"),
+        span(doc, "Tessaro Fields", "ORG"),
+        span(doc, "Mount Kelvar", "PERSON"),
+        span(doc, "Paseo del Prado", "ORG"),
+        span(doc, "Unity Day", "GPE"),
+        span(doc, "West Bank", "GPE"),
+    ]
+    assert pairs(ner.fix_heads(doc, ents, LEX)) == {
+        ("Port of Velmar Authority", "ORG"),
+        ("Tessaro Fields", "LOC"),
+        ("Mount Kelvar", "LOC"),
+        ("Paseo del Prado", "FAC"),
+        ("Unity Day", "EVENT"),
+        ("West Bank", "GPE"),
+    }
+
+
+def test_places_relabels_big_places_in_locative_context_but_not_a_persons_name(nlp):
+    doc = nlp("Drones hit a depot near Kharkiv and a plant in Debrecen, Hungary, while Budapest objected. "
+              "Troops left the Lviv and Volyn regions. Tom Dallas said Dallas agreed, and Houston scored.")
+    ents = [
+        span(doc, "Kharkiv", "PERSON"),
+        span(doc, "Debrecen", "NORP"),
+        span(doc, "Budapest", "ORG"),
+        span(doc, "Lviv", "ORG"),
+        span(doc, "Tom Dallas", "PERSON"),
+        span(doc, "Dallas", "PERSON", 1),
+        span(doc, "Houston", "PERSON"),
+    ]
+    assert pairs(ner.fix_places(doc, ents, LEX)) == {
+        ("Kharkiv", "GPE"),
+        ("Debrecen", "GPE"),
+        ("Budapest", "GPE"),
+        ("Lviv", "GPE"),
+        ("Tom Dallas", "PERSON"),
+        ("Dallas", "PERSON"),  # a person's name in the story
+        ("Houston", "PERSON"),  # no locative context
+    }

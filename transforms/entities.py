@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from transforms import geo
-from transforms.nlp import POSSESSIVES, acronym_of, after_title, default_lexicon
+from transforms.nlp import POSSESSIVES, acronym_of, after_title, company_short_name, default_lexicon
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -137,6 +137,12 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
         acronym = g.canonical.replace(".", "")
         if ACRONYM.fullmatch(acronym) and len(found := {find(j) for j in expansions.get(acronym, ())}) == 1:
             union(i, found.pop())
+
+    by_name = {norm(g.canonical): i for i, g in enumerate(groups) if g.label == "ORG"}
+    for i, g in enumerate(groups):  # "Lufthansa AG" and "Lufthansa": a company with and without legal form
+        short = company_short_name(g.canonical.split(), default_lexicon()) if g.label == "ORG" else None
+        if short and (j := by_name.get(norm(" ".join(short)))) is not None:
+            union(j, i)
 
     index = {(s.start, s.end): i for i, g in enumerate(groups) for s in g.spans}
     for span in spans:  # "Doctors Without Borders (MSF)": the story spells the acronym out
