@@ -5,7 +5,8 @@ Beam step: a spaCy Doc is expensive to serialize, so it never crosses a Beam bou
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+import re
+from typing import Any, Iterator
 
 import apache_beam as beam
 from apache_beam.utils import shared
@@ -15,7 +16,7 @@ from spacy.tokens import Doc
 from transforms.dead_letters import StageFn, run_stage
 from transforms.entities import Entity, extract_entities
 from transforms.metrics import counter
-from transforms.nlp import load_nlp
+from transforms.nlp import NER_FIXES, load_nlp
 from transforms.stances import Stance, extract_stances
 from transforms.story import Story
 
@@ -74,6 +75,53 @@ class _Model:
         self.nlp = nlp
 
 
+# spaCy's small model holds about 3 KB of tok2vec activations per character of a batch at its peak, so a
+# batch, and a long story, is cut to this many characters: a 256 KB story then adds about 350 MB to the
+# loaded worker instead of 800 MB; throughput is the same from 25,000 to 100,000 (bench/README.md).
+MAX_PIPE_CHARS = 50_000
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n\s*")
+
+
+def chunk_text(text: str, limit: int = MAX_PIPE_CHARS) -> list[str]:
+    """`text` cut at paragraph breaks into pieces of at most `limit` characters that join back to it
+    exactly (a paragraph longer than `limit` is cut at its last space before the limit)."""
+    if len(text) <= limit:
+        return [text]
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        breaks = [m.end() for m in PARAGRAPH_END.finditer(window)]
+        cut = breaks[-1] if breaks else (window.rfind(" ") + 1 or limit)
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def split_pipeline(nlp: Language) -> tuple[list[str], list]:
+    """(components to skip in `nlp.pipe`, the story-level tail to run on each whole Doc): the NER fixes
+    and everything after them read the whole story ("propagate" makes it agree with itself), so they
+    run after a chunked story's pieces are joined; the components before them are per-sentence."""
+    names = nlp.pipe_names
+    if NER_FIXES not in names:
+        return [], []
+    tail = names[names.index(NER_FIXES):]
+    return tail, [nlp.get_pipe(name) for name in tail]
+
+
+def character_batches(pieces: list[str], limit: int = MAX_PIPE_CHARS) -> Iterator[list[str]]:
+    """Consecutive runs of `pieces` of at most `limit` characters in all (a longer piece alone)."""
+    batch, size = [], 0
+    for piece in pieces:
+        if batch and size + len(piece) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece)
+    if batch:
+        yield batch
+
+
 class AnnotateBatchFn(StageFn):
     """Runs a batch of stories through `nlp.pipe`; the model is loaded once per worker process."""
 
@@ -85,16 +133,19 @@ class AnnotateBatchFn(StageFn):
         self.shared_model = shared_model
         self.stories_annotated = counter("stories_annotated")
         self._model: _Model | None = None
+        self._skip: list[str] = []
+        self._tail: list = []
 
     def setup(self) -> None:
         self._model = self.shared_model.acquire(lambda: _Model(load_nlp(self.model_name)), tag=self.model_name)
+        self._skip, self._tail = split_pipeline(self._model.nlp)
 
     def process(self, batch: list[Story]) -> Iterator[Story]:
         texts = [analysis_text(story) for story in batch]
-        for story, (text, body_offset), doc in zip(batch, texts, self._parse(texts)):
+        for story, (text, body_offset), doc in zip(batch, texts, self._parse([text for text, _ in texts])):
             try:
-                if doc is None:
-                    raise ValueError("spaCy could not parse the story")
+                if isinstance(doc, Exception):
+                    raise doc
                 annotated = annotate(story, doc, body_offset)
             except Exception as error:  # one bad story must not fail its batch
                 yield self.reject(story, "NLP error", repr(error))
@@ -102,24 +153,55 @@ class AnnotateBatchFn(StageFn):
             self.stories_annotated.inc()
             yield annotated
 
-    def _parse(self, texts: list[tuple[str, int]]) -> Iterable[Doc | None]:
-        """Parses the batch in one `nlp.pipe`; if that fails, story by story to isolate the culprit."""
+    def _parse(self, texts: list[str]) -> Iterator[Doc | Exception]:
+        """Parses the batch in `nlp.pipe` runs of at most MAX_PIPE_CHARS characters, long stories in
+        paragraph-aligned pieces joined back into one Doc; if a run fails, story by story to isolate the
+        culprit, whose error takes its Doc's place. Docs are yielded as they are ready, so a batch's Docs
+        are never all held at once."""
+        chunks = [chunk_text(text) for text in texts]
+        pieces = [piece for story_chunks in chunks for piece in story_chunks]
+        parsed: list[Doc | Exception] = []
+        for run in character_batches(pieces):
+            parsed.extend(self._pipe(run))
+            while chunks and len(parsed) >= len(chunks[0]):
+                count = len(chunks.pop(0))
+                yield self._whole(parsed[:count])
+                del parsed[:count]
+
+    def _pipe(self, run: list[str]) -> list[Doc | Exception]:
         nlp = self._model.nlp
         try:
-            return list(nlp.pipe(text for text, _ in texts))
+            return list(nlp.pipe(run, batch_size=len(run), disable=self._skip))
         except Exception:
-            return [self._parse_one(nlp, text) for text, _ in texts]
+            return [self._pipe_one(piece) for piece in run]
 
-    @staticmethod
-    def _parse_one(nlp: Language, text: str) -> Doc | None:
+    def _pipe_one(self, piece: str) -> Doc | Exception:
         try:
-            return nlp(text)
-        except Exception:
-            return None
+            return self._model.nlp(piece, disable=self._skip)
+        except Exception as error:
+            return error
+
+    def _whole(self, docs: list[Doc | Exception]) -> Doc | Exception:
+        """One story's Doc from its pieces, with the story-level components applied."""
+        for doc in docs:
+            if isinstance(doc, Exception):
+                return doc
+        try:
+            whole = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+            for component in self._tail:
+                whole = component(whole)
+        except Exception as error:
+            return error
+        return whole
 
 
 class AnalyzeStories(beam.PTransform):
-    """Story -> (stories with entities and stances, dead_letters), in batches for `nlp.pipe`."""
+    """Story -> (stories with entities and stances, dead_letters), in batches for `nlp.pipe`.
+
+    A Reshuffle comes first: otherwise the step fuses with the file match, whose stories all leave one
+    bundle, so one worker (local multi_processing or Dataflow) would parse every story while the others,
+    model loaded, sat idle.
+    """
 
     def __init__(self, model_name: str, max_payload_bytes: int, max_batch_size: int = 64):
         super().__init__()
@@ -131,6 +213,7 @@ class AnalyzeStories(beam.PTransform):
     def expand(self, stories):
         outputs = (
             stories
+            | "Spread" >> beam.Reshuffle()
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.max_batch_size)
             | "Annotate" >> run_stage(AnnotateBatchFn(self.model_name, self.shared_model, self.max_payload_bytes))
         )

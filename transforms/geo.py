@@ -47,6 +47,8 @@ class _Place:
 
 def _fold(text: str) -> str:
     """Drops accents so "São Paulo" and "SAO PAULO" meet."""
+    if text.isascii():  # most names: skips the Unicode normalization that dominates the gazetteer build
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
@@ -63,7 +65,7 @@ def _key(text: str) -> str:
 
 def _is_latin(text: str) -> bool:
     """Only Latin-script alternate names can match English copy."""
-    return all(ch.isascii() for ch in _fold(text))
+    return text.isascii() or all(ch.isascii() for ch in _fold(text))
 
 
 def _data_lines(name: str) -> list[list[str]]:

