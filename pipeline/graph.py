@@ -12,7 +12,7 @@ from apache_beam.transforms import window
 
 from pipeline.options import WirestreamOptions
 from transforms.analyze import AnalyzeStories
-from transforms.dead_letters import StageFn
+from transforms.dead_letters import StageFn, run_stage
 from transforms.dedup import DeduplicateStories
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
@@ -98,9 +98,7 @@ def dead_letter_message(record: dict) -> PubsubMessage:
 def write_outputs(stories, dead_letters, wirestream: WirestreamOptions) -> None:
     """Stories to `OUTPUT/stories/`, dead letters to `OUTPUT/dead_letter/`, as Avro (per window if windowed)."""
     temp = FileSystems.join(wirestream.output, TEMP_DIR)
-    records = stories | "StoryRecords" >> beam.ParDo(StoryRecordFn(wirestream.max_story_bytes)).with_outputs(
-        StageFn.DEAD_LETTER, main=StageFn.STORIES
-    )
+    records = stories | "StoryRecords" >> run_stage(StoryRecordFn(wirestream.max_story_bytes))
     records[StageFn.STORIES] | "WriteStories" >> WriteAvro(
         FileSystems.join(wirestream.output, STORIES_DIR), "stories", StorySink, "stories_written",
         wirestream.shards, temp,
