@@ -70,6 +70,8 @@ class Story:
     dateline_span: tuple[int, int] | None = None  # in body coordinates
     entities: list[dict[str, Any]] = field(default_factory=list)
     stances: list[dict[str, Any]] = field(default_factory=list)
+    analysis: str = "complete"
+    warnings: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Story:
         return dataclasses.replace(self, **changes)
@@ -86,6 +88,8 @@ class Story:
             "published_at": self.published_at,
             "dateline": self.dateline,
             "entities": self.entities,
+            "analysis": self.analysis,
+            "warnings": list(self.warnings),
             "stances": self.stances,
         }
 
