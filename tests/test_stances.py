@@ -236,7 +236,8 @@ def test_canonical_entity_covers_short_mentions(nlp):
 @pytest.mark.parametrize("sentence", [
     "Germany did not oppose the plan.",
     "Germany never backed the plan.",
-    "Germany refused to back the plan.",
+    "Germany did not back the plan.",
+    "Germany refused to oppose the plan.",
     "Germany may reject the plan.",
     "Germany could support the plan.",
     "Germany has not said whether it will back the plan.",
@@ -251,6 +252,19 @@ def test_negated_acceptance_flips_at_lower_confidence(nlp):
     found = run(nlp, "Japan said it would not accept the arbitration ruling.", "Japan|GPE")
     assert triples(found) == {("Japan", AGAINST, "arbitration ruling")}
     assert found[0].confidence < 0.6
+
+
+@pytest.mark.parametrize("sentence", [
+    "Germany refused to back the plan.",
+    "Germany declined to endorse the plan.",
+    "Germany will not support the plan.",
+    "Germany said it would not back the plan.",
+    "Germany cannot support the plan.",
+])
+def test_refused_support_is_opposition_at_lower_confidence(nlp, sentence):
+    found = run(nlp, sentence, "Germany|GPE")
+    assert triples(found) == {("Germany", AGAINST, "plan")}
+    assert found[0].confidence < 0.65
 
 
 def test_not_opposed_but_will_not_accept(nlp):
@@ -394,3 +408,44 @@ def test_military_attack_is_not_a_stance(nlp, sentence):
 def test_verbal_attack_on_a_policy_is_a_stance(nlp):
     found = run(nlp, "Graham Tully on Sunday attacked the fuel tax increase.", "Graham Tully|PERSON")
     assert triples(found) == {("Graham Tully", AGAINST, "fuel tax increase")}
+
+
+# --- predicates and holders added after the stance audit of unseen copy -----------------------------
+
+
+def test_but_joined_second_verb_parsed_as_adjective(nlp):
+    found = run(nlp, "The Federation of Seed Growers said it supported open access but opposed mandatory licences.",
+                "Federation of Seed Growers|ORG")
+    assert triples(found) == {("Federation of Seed Growers", FAVOR, "open access"),
+                              ("Federation of Seed Growers", AGAINST, "mandatory licences")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Harrow Mining said it disagreed with the tribunal's findings.", (AGAINST, "findings")),
+    ("Harrow Mining insisted on the arbitration clause.", (FAVOR, "arbitration clause")),
+    ("Harrow Mining expressed dissatisfaction with the tender.", (AGAINST, "tender")),
+    ("Harrow Mining said it was disappointed with the outcome of the vote.", (AGAINST, "outcome of vote")),
+])
+def test_more_predicates(nlp, sentence, expected):
+    assert triples(run(nlp, sentence, "Harrow Mining|ORG")) == {("Harrow Mining", *expected)}
+
+
+def test_description_subject_of_a_reported_clause_is_the_reporter(nlp):
+    found = run(nlp, "Mayor Ines Calloway said the city backed the marathon.", "Ines Calloway|PERSON")
+    assert triples(found) == {("Ines Calloway", FAVOR, "marathon")}
+
+
+def test_description_outside_a_reported_clause_has_no_holder(nlp):
+    assert run(nlp, "Ines Calloway arrived. The city backed the marathon.", "Ines Calloway|PERSON") == []
+
+
+def test_named_member_of_a_group_holds_its_stance(nlp):
+    found = run(nlp, "Several member states, including Portugal, have voiced opposition to the tariffs.",
+                "Portugal|GPE")
+    assert triples(found) == {("Portugal", AGAINST, "tariffs")}
+
+
+def test_having_the_backing_of(nlp):
+    found = run(nlp, "Her rival, Councillor Dev Amin, has the backing of the Harbour Workers Union.",
+                "Dev Amin|PERSON", "Harbour Workers Union|ORG")
+    assert triples(found) == {("Harbour Workers Union", FAVOR, "Dev Amin")}

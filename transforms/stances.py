@@ -2,9 +2,10 @@
 
 Precision first: a cue yields a triple only when its holder maps to a story entity and its target is a
 concrete noun phrase or entity. Policy for negation and modality (see `_Scope`):
-- negated cue ("did not oppose", "refused to back") -> no triple, because not opposing is not favouring;
-  the only exception is the small `negation_flips` lexicon class ("would not accept X", "cannot sign X"),
-  where rejection is what the negation says: opposite label at reduced confidence;
+- negated cue ("did not oppose", "did not back") -> no triple, because not opposing is not favouring;
+  two exceptions, where rejection is what the negation says, give the opposite label at reduced confidence:
+  the small `negation_flips` lexicon class ("would not accept X", "cannot sign X"), and support refused
+  ("will not back X", "refused to support X": a modal or refuse/decline governing a negated FAVOR cue);
 - epistemic hedge ("may reject", "could back") and hypothetical clauses ("if", "whether") -> no triple;
 - would/will -> triple at slightly reduced confidence (a stated intention is a stance);
 - must/should/ought/need to/have to -> triple only with a first-person holder ("we must reject X"):
@@ -64,7 +65,7 @@ class Lexicon:
     verbs: dict[str, str]
     verb_weights: dict[str, float]
     no_place_target: frozenset[str]
-    verb_preps: dict[str, tuple[str, frozenset[str]]]
+    verb_preps: dict[str, dict[str, str]]  # preposition -> governing verb lemma -> label
     nouns: dict[str, tuple[str, frozenset[str]]]
     in_phrases: dict[str, str]
     light_verbs: frozenset[str]
@@ -75,6 +76,8 @@ class Lexicon:
     position_verbs: frozenset[str]
     negation_flips: dict[str, str]
     negating_governors: frozenset[str]
+    refusal_governors: frozenset[str]
+    refusal_modals: frozenset[str]
     hedges: frozenset[str]
     intensifiers: frozenset[str]
     weak_modals: frozenset[str]
@@ -89,6 +92,8 @@ class Lexicon:
     legal_filings: frozenset[str]
     violence_context: frozenset[str]
     group_nouns: frozenset[str]
+    description_nouns: frozenset[str]
+    acquiring_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -99,12 +104,15 @@ def load_lexicon() -> Lexicon:
     def cues(table: dict) -> dict[str, tuple[str, frozenset[str]]]:
         return {k: (v["label"], frozenset(v["preps"])) for k, v in table.items()}
 
+    def labels_by_head(entries: dict | list) -> dict[str, str]:
+        return {head: e["label"] for e in (entries if isinstance(entries, list) else [entries]) for head in e["heads"]}
+
     neutral = raw["neutral"]
     return Lexicon(
         verbs={lemma: label for label, lemmas in raw["verbs"].items() for lemma in lemmas},
         verb_weights=dict(raw["verb_weights"]),
         no_place_target=frozenset(raw["no_place_target"]),
-        verb_preps={p: (v["label"], frozenset(v["heads"])) for p, v in raw["verb_preps"].items()},
+        verb_preps={p: labels_by_head(v) for p, v in raw["verb_preps"].items()},
         nouns=cues(raw["nouns"]),
         in_phrases=dict(raw["in_phrases"]),
         light_verbs=frozenset(raw["light_verbs"]),
@@ -115,6 +123,8 @@ def load_lexicon() -> Lexicon:
         position_verbs=frozenset(neutral["position_verbs"]),
         negation_flips=dict(raw["negation_flips"]),
         negating_governors=frozenset(raw["negating_governors"]),
+        refusal_governors=frozenset(raw["refusal_governors"]),
+        refusal_modals=frozenset(raw["refusal_modals"]),
         hedges=frozenset(raw["hedges"]),
         intensifiers=frozenset(raw["intensifiers"]),
         weak_modals=frozenset(raw["weak_modals"]),
@@ -129,6 +139,8 @@ def load_lexicon() -> Lexicon:
         legal_filings=frozenset(raw["legal_filings"]),
         violence_context=frozenset(raw["violence_context"]),
         group_nouns=frozenset(raw["group_nouns"]),
+        description_nouns=frozenset(raw["description_nouns"]),
+        acquiring_verbs=frozenset(raw["acquiring_verbs"]),
     )
 
 
@@ -151,6 +163,7 @@ class _Scope:
     """Negation and modality of a cue's clause, gathered up its chain of governing clauses."""
 
     negated: bool = False
+    refusal: bool = False  # the negation refuses: "will not", "refused to"
     blocked: bool = False  # hedge, hypothesis, or a negated reporting clause: no triple
     deontic: bool = False  # must/should/ought/need to/have to: an obligation, a stance only in the first person
     factor: float = 1.0
@@ -324,11 +337,10 @@ def _cues(tok: Token, story: _Story) -> list[_Cue]:
         return cues
     if tok.pos_ == "VERB" and (lemma in lex.verbs or lemma in lex.negation_flips):
         cues.extend(_verb_cues(tok, story))
-    if tok.dep_ == "prep" and lower in lex.verb_preps and tok.head.lemma_ in lex.verb_preps[lower][1]:
-        label = lex.verb_preps[lower][0]
+    if tok.dep_ == "prep" and (label := lex.verb_preps.get(lower, {}).get(tok.head.lemma_)):
         cues.append(_Cue(label, 0.85, tok.head, _pobjs(tok), lemma=tok.head.lemma_, evidence_tok=tok))
     if tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns:
-        cues.extend(_noun_cues(tok, lex))
+        cues.extend(_noun_cues(tok, story))
     if tok.dep_ == "pobj" and lemma in lex.in_phrases and tok.head.lower_ == "in" and tok.head.head.pos_ in ("VERB", "AUX"):
         for prep in _prep_children(tok, frozenset({"of"})):
             cues.append(_Cue(lex.in_phrases[lemma], 0.85, tok.head.head, _pobjs(prep), evidence_tok=tok))
@@ -340,6 +352,8 @@ def _verb_cues(tok: Token, story: _Story) -> list[_Cue]:
     lex = story.lex
     # flip-only verbs ("sign") carry no label of their own: they count only when negated
     label, weight = lex.verbs.get(tok.lemma_, ""), lex.verb_weights.get(tok.lemma_, 0.9)
+    if _misparsed_verb(tok):
+        return [_Cue(label, weight, tok.head.head, [tok.head], lemma=tok.lemma_)] if label else []
     antecedent = tok.head if tok.dep_ in ("relcl", "acl") and tok.head.pos_ in ("NOUN", "PROPN") else None
     if _is_passive(tok) or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
         agents = _agents(tok)
@@ -366,6 +380,13 @@ def _verb_cues(tok: Token, story: _Story) -> list[_Cue]:
     return [_Cue(label, weight, tok, targets, lemma=tok.lemma_)]
 
 
+def _misparsed_verb(tok: Token) -> bool:
+    """ "supported X but opposed Y" is often parsed with "opposed" as an adjective of Y and Y as a conjunct
+    of "supported": a verb-tagged modifier right after the conjunction is the second verb."""
+    return (tok.dep_ == "amod" and tok.pos_ == "VERB" and tok.i > 0 and tok.doc[tok.i - 1].dep_ == "cc"
+            and tok.head.dep_ == "conj" and tok.head.head.pos_ in ("VERB", "AUX"))
+
+
 def _orphan_object(verb: Token, story: _Story) -> Token | None:
     """The object the parser attached across a paragraph break: without preset paragraph boundaries a
     headline's last noun phrase ("... in rejecting [EU budget cuts]") hangs off the body's first sentence.
@@ -389,9 +410,15 @@ def _orphan_object(verb: Token, story: _Story) -> Token | None:
     return run[-1] if crossing else None
 
 
-def _noun_cues(tok: Token, lex: Lexicon) -> list[_Cue]:
-    """ "X's support for Y", "X voiced objections to Y": the holder is the possessor or the light verb's subject."""
+def _noun_cues(tok: Token, story: _Story) -> list[_Cue]:
+    """ "X's support for Y", "X voiced objections to Y": the holder is the possessor or the light verb's subject;
+    "Y has the backing of X": the holder is the object of "of", the target the subject."""
+    lex = story.lex
     label, preps = lex.nouns[tok.lemma_]
+    if label == FAVOR and tok.dep_ == "dobj" and tok.head.lemma_ in lex.acquiring_verbs:
+        holders = [o for prep in _prep_children(tok, frozenset({"of", "from"})) for o in _pobjs(prep)]
+        targets = [_named_appositive(story, s) for s in _subjects(tok.head, story)]
+        return [_Cue(label, 0.8, tok.head, targets, holders=holders, evidence_tok=tok)] if holders and targets else []
     targets = [o for prep in _prep_children(tok, preps) for o in _pobjs(prep)]
     if not targets:
         return []
@@ -402,6 +429,15 @@ def _noun_cues(tok: Token, lex: Lexicon) -> list[_Cue]:
     if tok.dep_ == "dobj" and tok.head.lemma_ in lex.light_verbs:
         return [_Cue(label, 0.85, tok.head, targets, evidence_tok=tok)]
     return []
+
+
+def _named_appositive(story: _Story, tok: Token) -> Token:
+    """ "Bell's main rival, Renee Fowler, ...": the name in apposition stands for the description."""
+    if story.ent_of.get(tok.i) is None:
+        for c in tok.children:
+            if c.dep_ == "appos" and story.ent_of.get(c.i) is not None:
+                return c
+    return tok
 
 
 def _neutral_cues(tok: Token, lex: Lexicon) -> list[_Cue]:
@@ -466,9 +502,10 @@ def _subjects(scope: Token, story: _Story) -> list[Token]:
 
 
 def _clause_flags(node: Token, lex: Lexicon, scope: _Scope) -> None:
+    negated = False
     for c in node.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "no longer")):
-            scope.negated = True
+            scope.negated = negated = True
         elif c.dep_ in ("aux", "advmod") and c.lower_ in lex.hedges:
             scope.blocked = True
         elif c.dep_ == "aux" and c.lower_ in lex.weak_modals | {"'ll", "wo", "ca"}:
@@ -479,6 +516,8 @@ def _clause_flags(node: Token, lex: Lexicon, scope: _Scope) -> None:
             scope.blocked = True
         elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.hypothetical_marks for m in c.children):
             scope.blocked = True  # "would back X if ...": a condition, not a stance
+    if negated and any(c.dep_ == "aux" and c.lower_ in lex.refusal_modals for c in node.children):
+        scope.refusal = True  # "will not back X", "cannot support X"
 
 
 def _scope_of(cue_scope: Token, story: _Story) -> _Scope:
@@ -504,6 +543,7 @@ def _scope_of(cue_scope: Token, story: _Story) -> _Scope:
             break
         if dep == "xcomp" and parent.lemma_ in lex.negating_governors:
             scope.negated = True
+            scope.refusal |= parent.lemma_ in lex.refusal_governors
         if dep == "xcomp" and node is cue_scope and parent.lemma_ in lex.deontic_governors:
             scope.deontic = True  # "needs to approve X", "has to back X"
         outer = _Scope()
@@ -513,6 +553,7 @@ def _scope_of(cue_scope: Token, story: _Story) -> _Scope:
         if outer.negated:
             if dep == "xcomp":
                 scope.negated = True  # "did not agree to back X"
+                scope.refusal |= outer.refusal  # "will not agree to back X"
             else:
                 scope.blocked = True  # "did not say it opposed X"
         scope.blocked |= outer.blocked
@@ -554,8 +595,12 @@ def _resolve_holder(story: _Story, tok: Token, depth: int = 0) -> list[tuple[Ent
     for c in tok.children:
         if c.dep_ == "appos" and (ent := _entity(story, c)) is not None:
             return [(ent, 0.95)]
+    members = [e for c in _prep_children(tok, frozenset({"including"})) for o in _pobjs(c)
+               if (e := _entity(story, o)) is not None]
+    if members:
+        return [(e, 0.85) for e in members]  # "several member states, including Hungary, opposed X"
     if tok.lemma_ not in story.lex.holder_roles and tok.lower_ not in story.lex.holder_roles:
-        return []
+        return _reporter(story, tok)
     for c in tok.children:
         if c.dep_ in ("poss", "compound"):
             found = _resolve_holder(story, c, depth + 1)
@@ -566,6 +611,23 @@ def _resolve_holder(story: _Story, tok: Token, depth: int = 0) -> list[tuple[Ent
             ents = [e for o in _pobjs(c) if (e := _entity(story, o)) is not None]
             if ents:
                 return [(e, 0.85) for e in ents]
+    return _reporter(story, tok)
+
+
+def _reporter(story: _Story, tok: Token) -> list[tuple[Entity, float]]:
+    """ "Mayor Carla Jennings said the city backed the event": a bare description ("the city", "the
+    government") as subject of a reported clause speaks for the named entity that reports it."""
+    if tok.lemma_ not in story.lex.description_nouns or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or tok.dep_ not in SUBJECT_DEPS:
+        return []
+    node = tok.head
+    for _ in range(3):
+        if node.dep_ == "ccomp" and node.head.lemma_ in story.lex.report_verbs:
+            ents = [e for subj in _subjects(node.head, story) if (e := _entity(story, subj)) is not None]
+            return [(ents[0], 0.8)] if ents else []
+        if node.dep_ not in ("conj", "xcomp") or not story.same_para(node.head, node):
+            return []
+        node = node.head
     return []
 
 
@@ -663,7 +725,7 @@ def _np_text(tok: Token, with_pp: bool = True) -> str:
     """A compact noun phrase: head with its compounds/adjectives and one short of/on/for-PP, no determiners."""
     keep: list[Token] = [tok]
     for c in tok.lefts:
-        if c.dep_ in NP_LEFT_DEPS:
+        if c.dep_ in NP_LEFT_DEPS and not _misparsed_verb(c):
             keep.extend(t for t in c.subtree if t.dep_ not in NP_DROP_DEPS or t is c)
     if with_pp:
         for prep in _prep_children(tok, TARGET_PREPS):
@@ -723,6 +785,8 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
             label = NEUTRAL
         elif cue.lemma in lex.negation_flips:
             label, factor = lex.negation_flips[cue.lemma], factor * 0.7
+        elif scope.refusal and label == FAVOR:
+            label, factor = AGAINST, factor * 0.7
         else:
             return []
     elif cue.neutral_if_negated or not label:
