@@ -48,11 +48,13 @@ class _Group:
     def canonical(self) -> str:
         """The fullest form: most words, then not all capitals (a headline's "RUSSIA"), then most
         characters, then first written."""
-        return max(self.forms, key=lambda f: (len(f.split()), not f.isupper(), len(f), -self.forms.index(f)))
+        ranked = max(enumerate(self.forms), key=lambda p: (len(p[1].split()), not p[1].isupper(), len(p[1]), -p[0]))
+        return ranked[1]
 
     @property
     def label(self) -> str:
-        labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == self.canonical]
+        canonical = self.canonical
+        labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == canonical]
         return Counter(labels).most_common(1)[0][0]
 
 

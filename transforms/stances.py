@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_UPPER, LEMMA, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from transforms.entities import Entity
@@ -40,6 +43,7 @@ TARGET_PREPS = frozenset({"of", "on", "for", "against", "over"})
 NP_LEFT_DEPS = frozenset({"compound", "amod", "nmod", "nummod", "npadvmod"})
 NP_DROP_DEPS = frozenset({"det", "poss", "case", "predet", "cc", "conj", "prep", "relcl", "acl", "appos"})
 SENTENCE_END = frozenset({".", "!", "?"})
+QUOTE_MARKS = re.compile("[\"“”'‘’]")
 MAX_TARGET_TOKENS = 9
 STOPWORDS = frozenset("a an the of to in on for and or by with from at as its their his her this that these those "
                       "any all some new".split())
@@ -94,6 +98,23 @@ class Lexicon:
     group_nouns: frozenset[str]
     description_nouns: frozenset[str]
     acquiring_verbs: frozenset[str]
+    cue_lemmas: numpy.ndarray = field(init=False, repr=False)  # hashes of every lemma that can start a cue
+    cue_lowers: numpy.ndarray = field(init=False, repr=False)  # ... and of every lower-cased form
+    speech_lemmas: numpy.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Hash arrays so that a story's cue candidates are found with one vectorised lookup per Doc, not a
+        Python test per token: only tokens these match can yield a cue in `_cues`."""
+        lemmas = (self.verbs.keys() | self.negation_flips.keys() | self.nouns.keys() | self.in_phrases.keys()
+                  | self.neutral_verbs.keys() | self.position_nouns)
+        lowers = self.adjectives.keys() | self.verb_preps.keys() | self.neutral_adjectives.keys()
+        object.__setattr__(self, "cue_lemmas", _hashes(lemmas))
+        object.__setattr__(self, "cue_lowers", _hashes(lowers))
+        object.__setattr__(self, "speech_lemmas", _hashes(self.speech_verbs))
+
+
+def _hashes(words) -> numpy.ndarray:
+    return numpy.array(sorted(hash_string(w) for w in words), dtype=numpy.uint64)
 
 
 @lru_cache(maxsize=1)
@@ -206,13 +227,14 @@ class _Story:
         story.quotes = _find_quotes(text, story.para_starts)
         story.quote_starts = [q.start for q in story.quotes]
         story.dateline = _dateline_tokens(doc)
-        for tok in doc:
-            if story.quote_of(tok) is not None:
-                continue
-            ent = story.ent_of.get(tok.i)
-            if ent is not None and ent.label in HOLDER_LABELS and _is_subject_mention(tok):
-                story.subject_mentions.append((tok.i, ent))
-            if tok.pos_ == "VERB" and tok.lemma_ in lex.speech_verbs:
+        for i in sorted(story.ent_of):
+            tok, ent = doc[i], story.ent_of[i]
+            if ent.label in HOLDER_LABELS and story.quote_of(tok) is None and _is_subject_mention(tok):
+                story.subject_mentions.append((i, ent))
+        lemmas = doc.to_array(LEMMA) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
+        for i in numpy.flatnonzero(numpy.isin(lemmas, lex.speech_lemmas)):
+            tok = doc[int(i)]
+            if tok.pos_ == "VERB" and story.quote_of(tok) is None:
                 story.speech_by_para.setdefault(story.para_of(tok.idx), []).append(tok)
         return story
 
@@ -238,8 +260,8 @@ def _find_quotes(text: str, para_starts: list[int]) -> list[_Quote]:
     for para, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
         open_at: int | None = None
         single = False
-        for i in range(lo, hi):
-            c = text[i]
+        for mark in QUOTE_MARKS.finditer(text, lo, hi):
+            i, c = mark.start(), mark.group()
             prev = text[i - 1] if i > lo else " "
             nxt = text[i + 1] if i + 1 < hi else " "
             if open_at is None:
@@ -262,9 +284,12 @@ def _dateline_tokens(doc: Doc) -> set[int]:
     """Tokens of a paragraph-initial dateline ("NAIROBI, Kenya (AFP) -"): the parser often makes the
     city the subject of the first sentence, and a dateline never holds a stance."""
     found: set[int] = set()
-    for tok in doc:
-        if not (tok.is_upper and tok.is_alpha and len(tok) > 1) or (tok.i > 0 and "\n" not in doc[tok.i - 1].text
-                                                                      and "\n" not in doc[tok.i - 1].whitespace_):
+    if not len(doc):
+        return found
+    for i in numpy.flatnonzero(doc.to_array(IS_UPPER) & doc.to_array(IS_ALPHA)):
+        tok = doc[int(i)]
+        before = doc[tok.i - 1] if tok.i else None
+        if len(tok) < 2 or (before is not None and "\n" not in before.text and "\n" not in before.whitespace_):
             continue
         window = doc[tok.i:tok.i + 14]
         end = next((t.i for t in window if t.text in ("-", "--", "–", "—") or t.text.endswith("/.")), None)
@@ -291,10 +316,19 @@ def extract_stances(doc: Doc, entities: list[Entity]) -> list[Stance]:
     lex = load_lexicon()
     story = _Story.build(doc, entities, lex)
     found: list[Stance] = []
-    for tok in doc:
-        for cue in _cues(tok, story):
+    for i in _cue_candidates(doc, lex):
+        for cue in _cues(doc[i], story):
             found.extend(_realise(cue, story))
     return _dedupe(found)
+
+
+def _cue_candidates(doc: Doc, lex: Lexicon) -> list[int]:
+    """Indexes of the tokens whose lemma or lower-cased form is in the lexicon, in document order."""
+    if not len(doc):
+        return []
+    forms = doc.to_array([LEMMA, LOWER])
+    hits = numpy.isin(forms[:, 0], lex.cue_lemmas) | numpy.isin(forms[:, 1], lex.cue_lowers)
+    return numpy.flatnonzero(hits).tolist()
 
 
 # --- cues: where the parse states a stance -------------------------------------------------------------
