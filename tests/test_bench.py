@@ -5,7 +5,7 @@ import sys
 
 from spacy.tokens import Doc
 
-from bench.corpus import write_corpus
+from bench.corpus import MAX_WORDS, MIN_WORDS, write_corpus
 from tests.conftest import REPO
 from transforms.analyze import MAX_PIPE_CHARS, character_batches, chunk_text
 
@@ -33,7 +33,7 @@ def test_corpus_is_reproducible_varied_and_in_every_input_format(tmp_path):
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert {p.suffix for p in first} == {".txt", ".json", ".jsonl"}
     words = [len(p.read_text().split()) for p in first if p.suffix == ".txt"]
-    assert min(words) >= 150 and max(words) <= 900 and len(set(words)) > 20
+    assert min(words) >= MIN_WORDS and max(words) <= MAX_WORDS + 100 and len(set(words)) > 20
 
 
 def test_long_text_is_cut_at_paragraphs_and_joins_back_exactly():
