@@ -224,12 +224,7 @@ class AnnotateBatchFn(StageFn):
 
 
 class AnalyzeStories(beam.PTransform):
-    """Story -> (stories with entities and stances, dead_letters), in batches for `nlp.pipe`.
-
-    A Reshuffle comes first: otherwise the step fuses with the file match, whose stories all leave one
-    bundle, so one worker (local multi_processing or Dataflow) would parse every story while the others,
-    model loaded, sat idle.
-    """
+    """Story -> (stories with entities and stances, dead_letters), in batches for `nlp.pipe`."""
 
     def __init__(self, model_name: str, max_payload_bytes: int, max_batch_size: int = 64):
         super().__init__()
@@ -241,7 +236,6 @@ class AnalyzeStories(beam.PTransform):
     def expand(self, stories):
         outputs = (
             stories
-            | "Spread" >> beam.Reshuffle()
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.max_batch_size)
             | "Annotate" >> run_stage(AnnotateBatchFn(self.model_name, self.shared_model, self.max_payload_bytes))
         )

@@ -68,7 +68,12 @@ class ExpandStoryFile(beam.DoFn):
 
 
 class ReadStoryFiles(beam.PTransform):
-    """Every file matched by `pattern` (any Beam filesystem: local, gs://, ...) as RawInputs."""
+    """Every file matched by `pattern` (any Beam filesystem: local, gs://, ...) as RawInputs.
+
+    The inputs are reshuffled once read: otherwise every later step fuses with the file match, which
+    is one element, so one worker (local multi_processing or Dataflow) would parse and analyse every
+    story while the others sat idle. One shuffle of the raw inputs spreads all the stages after it.
+    """
 
     def __init__(self, pattern: str, max_bytes: int):
         super().__init__()
@@ -81,6 +86,7 @@ class ReadStoryFiles(beam.PTransform):
             | "MatchFiles" >> fileio.MatchFiles(self.pattern)
             | "ReadMatches" >> fileio.ReadMatches()
             | "ExpandStoryFiles" >> beam.ParDo(ExpandStoryFile(self.max_bytes))
+            | "SpreadInputs" >> beam.Reshuffle()
         )
 
 
