@@ -28,6 +28,7 @@ COPY setup.py pyproject.toml README.md main.py ./
 COPY pipeline pipeline
 COPY transforms transforms
 COPY schemas schemas
+COPY wirestream wirestream
 RUN pip install --no-cache-dir --no-deps . \
     && cd / && python -c "from transforms.nlp import load_nlp; load_nlp()"
 

@@ -11,8 +11,8 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
-    packages=["pipeline", "transforms", "schemas"],
-    package_data={"schemas": ["*.avsc"], "transforms": ["data/*"]},
+    packages=["pipeline", "transforms", "schemas", "wirestream"],
+    package_data={"schemas": ["*.avsc", "history/*.avsc"], "transforms": ["data/*"]},
     include_package_data=True,
     install_requires=[
         "apache-beam[gcp]==2.77.0",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -14,16 +15,20 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
-from pipeline.graph import TEMP_DIR, build_pipeline, configure_streaming
+from pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
 from pipeline.options import WirestreamOptions
 from pipeline.publish import Heartbeat, publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from transforms.metrics import NAMESPACE
+from wirestream import bigquery, read_dead_letters, read_stories
+from wirestream.reader import select_fields, story_matches, to_json_dict
+from wirestream.stats import collect, reason_class, render
 
 SUMMARY_COUNTERS = (
     ("inputs read", "inputs_read"),
     ("stories written", "stories_written"),
     ("dead letters written", "dead_letters_written"),
+    ("duplicates dropped", "duplicates_dropped"),
 )
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
 
@@ -55,6 +60,7 @@ def run(argv: list[str]) -> PipelineResult:
         result.wait_until_finish()
         remove_temp_directory(wirestream.output)
         print(summary(result, wirestream.output))
+        print(dead_letter_reasons(wirestream.output), end="")
     else:
         stop_on_signals()
         print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
@@ -109,6 +115,59 @@ def summary(result: PipelineResult, output: str) -> str:
     return f"wirestream: {', '.join(f'{label}: {value}' for label, value in values.items())} -> {output}"
 
 
+def dead_letter_reasons(output: str) -> str:
+    """One line per kind of rejection in the run's dead-letter files, e.g. `  parse: not valid UTF-8: 2`."""
+    counts: dict[tuple[str, str], int] = {}
+    for dead_letter in read_dead_letters(FileSystems.join(output, DEAD_LETTER_DIR)):
+        key = (dead_letter.stage, reason_class(dead_letter.reason))
+        counts[key] = counts.get(key, 0) + 1
+    return "".join(f"  {stage}: {reason}: {n}\n" for (stage, reason), n in sorted(counts.items()))
+
+
+def read(argv: list[str]) -> None:
+    """`wirestream read OUT`: records as JSON lines, for jq, scripts and eyes."""
+    parser = argparse.ArgumentParser(prog="wirestream read", description="Prints output records as JSON lines.")
+    parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
+    parser.add_argument("--dead-letters", action="store_true", help="print the dead letters instead of the stories")
+    parser.add_argument("--fields", help="comma-separated fields, dotted paths allowed: story_id,dateline.city,"
+                                         "entities.text")
+    parser.add_argument("--limit", type=int, help="print at most this many records")
+    parser.add_argument("--entity", help="only stories with this entity (name or alias, any case)")
+    parser.add_argument("--stance", type=str.upper, choices=("FAVOR", "AGAINST", "NEUTRAL"),
+                        help="only stories with a stance of this label")
+    parser.add_argument("--country", help="only stories datelined in this country (ISO 3166 alpha-2)")
+    args = parser.parse_args(argv)
+    if args.dead_letters:
+        records = read_dead_letters(*args.paths)
+    else:
+        records = (s for s in read_stories(*args.paths) if story_matches(s, args.entity, args.stance, args.country))
+    fields = [f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None
+    for count, record in enumerate(records):
+        if args.limit is not None and count >= args.limit:
+            break
+        values = to_json_dict(record)
+        print(json.dumps(select_fields(values, fields) if fields else values, ensure_ascii=False))
+
+
+def stats(argv: list[str]) -> None:
+    """`wirestream stats OUT`: what a run produced, as terminal tables."""
+    parser = argparse.ArgumentParser(prog="wirestream stats", description="Summarises output: stories, entities, "
+                                     "stances, datelines, dead letters.")
+    parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
+    parser.add_argument("--top", type=int, default=10, help="rows in the top-N tables (default 10)")
+    args = parser.parse_args(argv)
+    print(render(collect(read_stories(*args.paths), read_dead_letters(*args.paths)), args.top))
+
+
+def bq_schema(argv: list[str]) -> None:
+    """`wirestream bq-schema`: the BigQuery table schema of the output, as JSON for `bq mk --table`."""
+    parser = argparse.ArgumentParser(prog="wirestream bq-schema", description="Prints the BigQuery schema of the "
+                                     "stories (or dead-letter) table, as loaded with --use_avro_logical_types.")
+    parser.add_argument("table", nargs="?", choices=("stories", "dead_letter"), default="stories")
+    args = parser.parse_args(argv)
+    print(json.dumps(bigquery.table_schema("wire_story" if args.table == "stories" else "dead_letter"), indent=2))
+
+
 def publish(argv: list[str]) -> None:
     """`wirestream publish --topic projects/P/topics/T FILES...`"""
     parser = argparse.ArgumentParser(prog="wirestream publish", description="Publishes story files to Pub/Sub.")
@@ -152,7 +211,8 @@ def emulator(argv: list[str]) -> None:
                 heartbeat.stop()
 
 
-COMMANDS = {"run": run, "publish": publish, "emulator": emulator}
+COMMANDS = {"run": run, "publish": publish, "emulator": emulator, "read": read, "stats": stats,
+            "bq-schema": bq_schema}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ import fastavro
 from apache_beam.io import fileio
 from apache_beam.options.value_provider import StaticValueProvider
 
-from schemas import DEAD_LETTER, WIRE_STORY, load_schema
+from schemas import DEAD_LETTER, WIRE_STORY, load_schema, version_metadata
 from transforms.dead_letters import StageFn
 from transforms.metrics import CountFn
 from transforms.story import Story
@@ -45,7 +45,9 @@ class AvroSink(fileio.FileSink):
         self._writer: fastavro.write.Writer | None = None
 
     def open(self, fh: BinaryIO) -> None:
-        self._writer = fastavro.write.Writer(fh, load_schema(self.SCHEMA), codec="deflate")
+        self._writer = fastavro.write.Writer(
+            fh, load_schema(self.SCHEMA), codec="deflate", metadata=version_metadata(self.SCHEMA)
+        )
 
     def write(self, record: dict[str, Any]) -> None:
         self._writer.write(record)

@@ -1,0 +1,211 @@
+"""Reading wirestream's Avro output without Beam: typed records, on any Beam filesystem (local, gs://, ...).
+
+Every file is read against the current schema, so files written by an earlier version of the pipeline
+come back with the fields added since at their defaults (schemas/__init__.py has the evolution policy).
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+import fastavro
+from apache_beam.io.filesystem import BeamIOError
+from apache_beam.io.filesystems import FileSystems
+
+from schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema
+
+AVRO_SUFFIX = ".avro"
+RECORD_SCHEMA_NAMES = {"WireStory": WIRE_STORY, "DeadLetter": DEAD_LETTER}
+
+
+@dataclass(frozen=True)
+class Dateline:
+    raw: str
+    city: str | None
+    country_code: str | None
+    date: datetime.date | None
+    agency: str | None
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    mentions: int
+    aliases: tuple[str, ...]
+    country_code: str | None
+    in_headline: bool
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class Stance:
+    holder: str
+    holder_label: str | None
+    target: str
+    target_label: str | None
+    label: str
+    evidence: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """One record of `schemas/wire_story.avsc`."""
+
+    story_id: str
+    version: str | None
+    source: str
+    headline: str | None
+    body: str
+    language: str | None
+    published_at: datetime.datetime | None
+    dateline: Dateline | None
+    entities: tuple[Entity, ...]
+    analysis: str
+    warnings: tuple[str, ...]
+    stances: tuple[Stance, ...]
+
+    @classmethod
+    def from_avro(cls, record: dict[str, Any]) -> StoryRecord:
+        dateline = record["dateline"]
+        return cls(
+            **{name: record[name] for name in ("story_id", "version", "source", "headline", "body", "language",
+                                                "published_at", "analysis")},
+            dateline=Dateline(**dateline) if dateline else None,
+            entities=tuple(Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in record["entities"]),
+            warnings=tuple(record["warnings"]),
+            stances=tuple(Stance(**s) for s in record["stances"]),
+        )
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """One record of `schemas/dead_letter.avsc`: an input that did not become a story, and why."""
+
+    source: str
+    story_id: str | None
+    stage: str
+    reason: str
+    detail: str | None
+    payload: bytes
+    payload_size: int
+    attributes: dict[str, str]
+
+    @classmethod
+    def from_avro(cls, record: dict[str, Any]) -> DeadLetter:
+        return cls(**record)
+
+
+def avro_files(paths: Iterable[str]) -> list[str]:
+    """The .avro files named by `paths`: files, globs, or output directories (searched one level down,
+    so `out/` finds `out/stories/*.avro` and `out/dead_letter/*.avro`; the temp directory is skipped)."""
+    found: list[str] = []
+    for path in paths:
+        if any(char in path for char in "*?["):
+            patterns = [path]
+        elif path.endswith(AVRO_SUFFIX):
+            patterns = [path]
+        else:
+            patterns = [FileSystems.join(path, f"*{AVRO_SUFFIX}"), FileSystems.join(path, "*", f"*{AVRO_SUFFIX}")]
+        for pattern in patterns:
+            try:
+                matches = FileSystems.match([pattern])[0].metadata_list
+            except BeamIOError:
+                matches = []
+            found.extend(m.path for m in matches if "/.temp" not in m.path.replace("\\", "/"))
+    return sorted(set(found))
+
+
+def file_kind(reader: fastavro.reader) -> str | None:
+    """WIRE_STORY or DEAD_LETTER from the schema a file was written with; None for other Avro files."""
+    name = reader.writer_schema.get("name", "") if isinstance(reader.writer_schema, dict) else ""
+    return RECORD_SCHEMA_NAMES.get(name.rsplit(".", 1)[-1])
+
+
+def read_records(paths: Iterable[str], kind: str) -> Iterator[dict[str, Any]]:
+    """Raw records of one kind (WIRE_STORY or DEAD_LETTER), resolved against the current schema."""
+    for path in avro_files(paths):
+        with FileSystems.open(path) as handle:
+            if file_kind(fastavro.reader(handle)) != kind:
+                continue
+            handle.seek(0)
+            yield from fastavro.reader(handle, reader_schema=load_schema(kind))
+
+
+def read_stories(*paths: str) -> Iterator[StoryRecord]:
+    """`read_stories("out")`: every story record under the output directory (or files, or globs)."""
+    return (StoryRecord.from_avro(record) for record in read_records(paths, WIRE_STORY))
+
+
+def read_dead_letters(*paths: str) -> Iterator[DeadLetter]:
+    return (DeadLetter.from_avro(record) for record in read_records(paths, DEAD_LETTER))
+
+
+def schema_version(path: str) -> int | None:
+    """The schema version a file records in its metadata (None: written before versions were recorded)."""
+    with FileSystems.open(path) as handle:
+        version = fastavro.reader(handle).metadata.get(VERSION_KEY)
+    return int(version) if version else None
+
+
+def story_matches(story: StoryRecord, entity: str | None = None, stance: str | None = None,
+                  country: str | None = None) -> bool:
+    """The `wirestream read` filters: an entity whose name or an alias contains `entity` as whole words, in
+    any case ("putin" finds "Vladimir Putin"), a stance label, a dateline country (ISO alpha-2)."""
+    if entity:
+        wanted = entity.casefold().split()
+        if not any(_contains_words(name.casefold().split(), wanted)
+                   for e in story.entities for name in (e.text, *e.aliases)):
+            return False
+    if stance and not any(s.label == stance.upper() for s in story.stances):
+        return False
+    if country and not (story.dateline and (story.dateline.country_code or "").upper() == country.upper()):
+        return False
+    return True
+
+
+def _contains_words(words: list[str], wanted: list[str]) -> bool:
+    return bool(wanted) and any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def to_json_dict(record: StoryRecord | DeadLetter) -> dict[str, Any]:
+    """A record as JSON-ready values: ISO dates and times; a dead letter's payload as `payload` text when it is
+    UTF-8, else as `payload_base64`."""
+    values = dataclasses.asdict(record)
+    if isinstance(record, DeadLetter):
+        payload = values.pop("payload")
+        try:
+            values["payload"] = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            values["payload_base64"] = base64.b64encode(payload).decode("ascii")
+    return _json_safe(values)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def select_fields(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """Only `fields`, as dotted paths ("dateline.city"; through a list: "entities.text" lists every text)."""
+    return {path: _lookup(values, path.split(".")) for path in fields}
+
+
+def _lookup(value: Any, keys: list[str]) -> Any:
+    if not keys:
+        return value
+    if isinstance(value, list):
+        return [_lookup(item, keys) for item in value]
+    if isinstance(value, dict):
+        return _lookup(value.get(keys[0]), keys[1:])
+    return None
