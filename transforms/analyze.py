@@ -21,9 +21,11 @@ from transforms.entities import Entity, extract_entities
 from transforms.metrics import counter
 from transforms.nlp import NER_FIXES, load_nlp
 from transforms.stances import Stance, extract_stances
-from transforms.story import Story
+from transforms.story import COMPLETE, Story
 
 HEADLINE_SEPARATOR = "\n\n"
+MAX_ENTITIES = 200  # per story; a story with more (a results table, a list of names) keeps its first ones
+MAX_STANCES = 100
 
 
 def analysis_text(story: Story) -> tuple[str, int]:
@@ -33,16 +35,24 @@ def analysis_text(story: Story) -> tuple[str, int]:
     return story.body, 0
 
 
-def annotate(story: Story, doc: Doc, body_offset: int) -> Story:
-    """Fills a story's entities and stances from its parsed Doc."""
+def annotate(
+    story: Story, doc: Doc, body_offset: int, max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES
+) -> Story:
+    """Fills a story's entities and stances from its parsed Doc; beyond the limits, the first ones in
+    document order are kept and a warning says how many there were."""
     skip = None
     if story.dateline_span:
         skip = (story.dateline_span[0] + body_offset, story.dateline_span[1] + body_offset)
     entities = extract_entities(doc, body_offset=body_offset, skip=skip)
     stances = extract_stances(doc, entities)
+    warnings = list(story.warnings)
+    for name, found, limit in (("entities", entities, max_entities), ("stances", stances, max_stances)):
+        if len(found) > limit:
+            warnings.append(f"{name} truncated at {limit} of {len(found)}")
     return story.replace(
-        entities=[entity_record(entity) for entity in entities],
-        stances=[stance_record(stance) for stance in stances],
+        entities=[entity_record(entity) for entity in entities[:max_entities]],
+        stances=[stance_record(stance) for stance in stances[:max_stances]],
+        warnings=tuple(warnings),
     )
 
 
@@ -147,11 +157,17 @@ class AnnotateBatchFn(StageFn):
     STAGE = "analyze"
     warm_up_stories = WARM_UP_STORIES
 
-    def __init__(self, model_name: str, shared_model: shared.Shared, max_payload_bytes: int):
+    def __init__(
+        self, model_name: str, shared_model: shared.Shared, max_payload_bytes: int,
+        max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES,
+    ):
         super().__init__(max_payload_bytes)
         self.model_name = model_name
         self.shared_model = shared_model
+        self.max_entities = max_entities
+        self.max_stances = max_stances
         self.stories_annotated = counter("stories_annotated")
+        self.stories_skipped = counter("stories_skipped_language")
         self._model: _Model | None = None
         self._skip: list[str] = []
         self._tail: list = []
@@ -163,7 +179,13 @@ class AnnotateBatchFn(StageFn):
     def process(self, batch: list[Story]) -> Iterator[Story | pvalue.TaggedOutput]:
         """Annotates the batch inside a spaCy memory zone, which frees the strings and lexemes its new words
         added to the vocab: without it a long-running worker grows with every name it has ever seen
-        (spaCy issues 3618, 5083, 11596)."""
+        (spaCy issues 3618, 5083, 11596). Stories not in English pass through as they are."""
+        skipped = [story for story in batch if story.analysis != COMPLETE]
+        self.stories_skipped.inc(len(skipped))
+        yield from skipped
+        batch = [story for story in batch if story.analysis == COMPLETE]
+        if not batch:
+            return
         with self._model.lock, self._model.zone(len(batch), self.warm_up_stories):
             results = list(self._annotate(batch))
         yield from results
@@ -174,7 +196,7 @@ class AnnotateBatchFn(StageFn):
             try:
                 if isinstance(doc, Exception):
                     raise doc
-                annotated = annotate(story, doc, body_offset)
+                annotated = annotate(story, doc, body_offset, self.max_entities, self.max_stances)
             except Exception as error:  # one bad story must not fail its batch
                 yield self.reject(story, "NLP error", repr(error))
                 continue
@@ -226,17 +248,24 @@ class AnnotateBatchFn(StageFn):
 class AnalyzeStories(beam.PTransform):
     """Story -> (stories with entities and stances, dead_letters), in batches for `nlp.pipe`."""
 
-    def __init__(self, model_name: str, max_payload_bytes: int, max_batch_size: int = 64):
+    def __init__(
+        self, model_name: str, max_payload_bytes: int, max_batch_size: int = 64,
+        max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES,
+    ):
         super().__init__()
         self.model_name = model_name
         self.max_payload_bytes = max_payload_bytes
         self.max_batch_size = max_batch_size
+        self.max_entities = max_entities
+        self.max_stances = max_stances
         self.shared_model = shared.Shared()
 
     def expand(self, stories):
         outputs = (
             stories
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.max_batch_size)
-            | "Annotate" >> run_stage(AnnotateBatchFn(self.model_name, self.shared_model, self.max_payload_bytes))
+            | "Annotate" >> run_stage(AnnotateBatchFn(
+                self.model_name, self.shared_model, self.max_payload_bytes, self.max_entities, self.max_stances
+            ))
         )
         return outputs[StageFn.STORIES], outputs[StageFn.DEAD_LETTER]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from transforms.dateline import find_dateline
+from transforms.hygiene import clean_text
+from transforms.language import is_english, story_language
 
 TEXT = "text"
 NINJS = "ninjs"
@@ -21,6 +23,8 @@ HEADER_DATE = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*(?:\r?\n
 PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
 BYLINE = re.compile(r"\A\s*By\s+[A-Z]")
 MAX_HEADLINE_CHARS = 200
+COMPLETE = "complete"  # the `analysis` status of a story the NLP read
+SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: not in English
 CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON escapes can make one: the bytes were strict UTF-8
 
@@ -70,7 +74,7 @@ class Story:
     dateline_span: tuple[int, int] | None = None  # in body coordinates
     entities: list[dict[str, Any]] = field(default_factory=list)
     stances: list[dict[str, Any]] = field(default_factory=list)
-    analysis: str = "complete"
+    analysis: str = COMPLETE
     warnings: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Story:
@@ -99,8 +103,24 @@ def parse_story(raw: RawInput, max_bytes: int) -> Story:
     text = decode_text(raw.payload, raw.payload_size, max_bytes)
     content_type = raw.content_type or (NINJS if text.lstrip().startswith("{") else TEXT)
     if content_type == NINJS:
-        return _story_from_ninjs(raw, text)
-    return _story_from_wire_copy(raw, text)
+        return clean_story(_story_from_ninjs(raw, text))
+    return clean_story(_story_from_wire_copy(raw, text))
+
+
+def clean_story(story: Story) -> Story:
+    """Text hygiene on headline and body, then the language: a story not in English is kept, with the
+    status that tells the English NLP to leave it alone."""
+    body, warnings = clean_text(story.body)
+    headline, headline_warnings = clean_text(story.headline) if story.headline else ("", [])
+    _require_words(body)
+    language = story_language(f"{headline}\n\n{body}" if headline else body, story.language)
+    return story.replace(
+        body=body.strip(),
+        headline=headline.strip() or None,
+        language=language,
+        analysis=COMPLETE if is_english(language) else SKIPPED_LANGUAGE,
+        warnings=tuple(dict.fromkeys([*story.warnings, *headline_warnings, *warnings])),
+    )
 
 
 def decode_text(payload: bytes, size: int, max_bytes: int) -> str:
@@ -133,6 +153,7 @@ def _story_from_wire_copy(raw: RawInput, text: str) -> Story:
         payload=raw.payload,
         headline=headline,
         version=raw.attributes.get("version"),
+        language=raw.attributes.get("language"),
         published_at=raw.published_at,
         reference_date=reference_date or _date_of(raw.published_at),
         attributes=raw.attributes,
@@ -178,6 +199,8 @@ def _story_from_ninjs(raw: RawInput, text: str) -> Story:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise Rejected("invalid JSON", str(error)) from None
+    except RecursionError:
+        raise Rejected("invalid JSON: nested too deeply", "beyond the JSON decoder's recursion limit") from None
 
     if not isinstance(item, dict):
         raise Rejected("not a ninjs object", f"JSON {type(item).__name__}")
