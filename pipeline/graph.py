@@ -27,8 +27,10 @@ TEMP_DIR = ".temp"
 class ProcessStories(beam.PTransform):
     """Raw inputs -> (annotated stories, dead letters of every stage): the same for every source.
 
-    For a stream, stories are deduplicated in the global window (a redelivery can cross a window
-    boundary), then assigned to fixed windows before batching, so batches never mix windows.
+    Repeated copies of a story version are dropped: over the whole input in batch (`dedup_seconds`
+    None), within `dedup_seconds` of processing time in a stream (0: not at all). A stream dedupes in
+    the global window (a redelivery can cross a window boundary), then assigns fixed windows before
+    batching, so batches never mix windows.
     """
 
     def __init__(
@@ -48,7 +50,7 @@ class ProcessStories(beam.PTransform):
     def expand(self, raw_inputs):
         limit = self.max_story_bytes
         parsed, parse_rejects = raw_inputs | "ParseStories" >> ParseStories(limit)
-        if self.dedup_seconds:
+        if self.dedup_seconds != 0:
             parsed = parsed | "DeduplicateStories" >> DeduplicateStories(self.dedup_seconds)
         if self.window_seconds:
             parsed = parsed | "WindowStories" >> beam.WindowInto(window.FixedWindows(self.window_seconds))

@@ -66,7 +66,8 @@ class WirestreamOptions(PipelineOptions):
         )
         parser.add_argument(
             "--dedup_seconds", "--dedup-seconds", dest="dedup_seconds", type=int, default=DEFAULT_DEDUP_SECONDS,
-            help="Streaming: how long a story version is remembered to drop redelivered copies.",
+            help="Streaming: how long a story version is remembered to drop redelivered copies (0: no dedup). "
+                 "A batch run keeps one copy of each story version over its whole input.",
         )
         parser.add_argument(
             "--dead_letter_topic", "--dead-letter-topic", dest="dead_letter_topic",

@@ -94,6 +94,7 @@ def test_batch_job_has_every_stage(batch_job):
     assert batch_job.proto.type.name == "JOB_TYPE_BATCH"
     assert {
         "ReadStoryFiles/MatchFiles", "ReadStoryFiles/ReadMatches", "ReadStoryFiles/ExpandStoryFiles",
+        "ReadStoryFiles/SpreadInputs", "ProcessStories/DeduplicateStories/KeepOne",
         "ProcessStories/ParseStories/Parse", "ProcessStories/NormalizeDatelines/Normalize",
         "ProcessStories/AnalyzeStories/Batch", "ProcessStories/AnalyzeStories/Annotate",
         "ProcessStories/CollectDeadLetters", "StoryRecords", "AllDeadLetters",
@@ -106,7 +107,7 @@ def test_streaming_job_reads_pubsub_dedups_windows_and_publishes_dead_letters(st
     assert "enable_streaming_engine" in streaming_job.options.view_as(DebugOptions).experiments
     assert {
         "ReadStoryMessages/ReadFromPubSub", "ReadStoryMessages/ToRawInputs",
-        "ProcessStories/DeduplicateStories/DropRepeats", "ProcessStories/WindowStories",
+        "ProcessStories/DeduplicateStories/KeepFirst", "ProcessStories/WindowStories",
         "ProcessStories/WindowRejects", "ProcessStories/ParseStories/Parse",
         "ProcessStories/NormalizeDatelines/Normalize", "ProcessStories/AnalyzeStories/Annotate",
         "StoryRecords", "WriteStories/WriteFiles", "WriteDeadLetters/WriteFiles",

@@ -1,0 +1,72 @@
+"""Repeated copies of a story: one record per story version, every dropped copy counted."""
+import json
+import re
+import subprocess
+import sys
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests import avro_files
+from tests.conftest import REPO, write_inputs
+from transforms.dedup import DeduplicateStories
+from transforms.story import Story
+
+
+def story(source: str, story_id: str, version: str | None, body: str = "Ministers backed the plan.") -> Story:
+    return Story(story_id, source, body, body.encode(), version=version)
+
+
+STORIES = [
+    story("b.json", "urn:1", "1"), story("a.json", "urn:1", "1"), story("c.json", "urn:1", "1"),  # 3 copies
+    story("d.json", "urn:1", "2", "Ministers backed the amended plan."),  # the correction: a new version
+    story("e.txt", "e", None), story("e-copy.txt", "e", None),  # no version: same text, same story
+    story("f.txt", "f", None, "First text."), story("f2.txt", "f", None, "Corrected text."),  # new text
+]
+
+
+@pytest.mark.parametrize("horizon", [None, 600], ids=["batch", "streaming"])
+def test_one_story_per_version(horizon):
+    with TestPipeline() as p:
+        unique = p | beam.Create(STORIES) | DeduplicateStories(horizon)
+        assert_that(unique | beam.Map(lambda s: (s.story_id, s.version, s.body)), equal_to([
+            ("urn:1", "1", "Ministers backed the plan."), ("urn:1", "2", "Ministers backed the amended plan."),
+            ("e", None, "Ministers backed the plan."), ("f", None, "First text."), ("f", None, "Corrected text."),
+        ]))
+
+
+def test_batch_keeps_the_copy_from_the_first_source_every_time():
+    with TestPipeline() as p:
+        unique = p | beam.Create(STORIES[:3]) | DeduplicateStories()
+        assert_that(unique | beam.Map(lambda s: s.source), equal_to(["a.json"]))
+
+
+def test_a_batch_with_repeats_accounts_for_every_input(tmp_path):
+    """inputs read = stories written + dead letters written + duplicates dropped, on a real run."""
+    item = {"uri": "urn:test:pact", "version": "1", "headline": "Ministers back pact",
+            "body_text": "GENEVA (Reuters) - Trade ministers backed the fishing pact on Monday."}
+    corrected = {**item, "version": "2", "body_text": item["body_text"].replace("Monday", "Tuesday")}
+    brief = b"LIMA (AP) - Peru's congress approved the mining law on Friday."
+    write_inputs(tmp_path / "in" / "monday", {
+        "pact.json": json.dumps(item).encode(),
+        "feed.jsonl": "\n".join(json.dumps(i) for i in (item, item, corrected)).encode(),
+        "brief.txt": brief,
+        "empty.txt": b"",
+    })
+    write_inputs(tmp_path / "in" / "tuesday", {  # a delivery repeated: the same files again
+        "pact-resent.json": json.dumps(item).encode(),
+        "brief.txt": brief,
+    })
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--input", str(tmp_path / "in" / "*" / "*"),
+                             "--output", str(out)], cwd=REPO, capture_output=True, text=True, check=True)
+    stories = avro_files.stories(str(out))
+    assert sorted((s["story_id"], s["version"]) for s in stories) == [
+        ("brief", None), ("urn:test:pact", "1"), ("urn:test:pact", "2")]
+    assert len(avro_files.dead_letters(str(out))) == 1
+    counts = dict(re.findall(r"(inputs read|stories written|dead letters written|duplicates dropped): (\d+)",
+                             result.stdout))
+    assert counts == {"inputs read": "8", "stories written": "3", "dead letters written": "1",
+                      "duplicates dropped": "4"}
