@@ -78,8 +78,11 @@ def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
     streaming = configure_streaming(options)
     if streaming:
         raw_inputs = pipeline | "ReadStoryMessages" >> ReadStoryMessages(wirestream.topic, wirestream.subscription)
+        read_rejects = None
     else:
-        raw_inputs = pipeline | "ReadStoryFiles" >> ReadStoryFiles(wirestream.input, wirestream.max_story_bytes)
+        raw_inputs, read_rejects = pipeline | "ReadStoryFiles" >> ReadStoryFiles(
+            wirestream.input, wirestream.max_story_bytes
+        )
     stories, dead_letters = raw_inputs | "ProcessStories" >> ProcessStories(
         wirestream.spacy_model, wirestream.max_story_bytes, wirestream.batch_size,
         window_seconds=wirestream.window if streaming else None,
@@ -92,7 +95,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
             | "DeadLetterMessages" >> beam.Map(dead_letter_message)
             | "PublishDeadLetters" >> WriteToPubSub(wirestream.dead_letter_topic, with_attributes=True)
         )
-    write_outputs(stories, dead_letters, wirestream)
+    write_outputs(stories, [dead_letters] if read_rejects is None else [read_rejects, dead_letters], wirestream)
 
 
 def dead_letter_message(record: dict) -> PubsubMessage:
@@ -103,7 +106,7 @@ def dead_letter_message(record: dict) -> PubsubMessage:
     return PubsubMessage(record["payload"], attributes)
 
 
-def write_outputs(stories, dead_letters, wirestream: WirestreamOptions) -> None:
+def write_outputs(stories, dead_letters: list, wirestream: WirestreamOptions) -> None:
     """Stories to `OUTPUT/stories/`, dead letters to `OUTPUT/dead_letter/`, as Avro (per window if windowed)."""
     temp = FileSystems.join(wirestream.output, TEMP_DIR)
     records = stories | "StoryRecords" >> run_stage(StoryRecordFn(wirestream.max_story_bytes))
@@ -112,7 +115,7 @@ def write_outputs(stories, dead_letters, wirestream: WirestreamOptions) -> None:
         wirestream.shards, temp,
     )
     (
-        (dead_letters, records[StageFn.DEAD_LETTER])
+        (*dead_letters, records[StageFn.DEAD_LETTER])
         | "AllDeadLetters" >> beam.Flatten()
         | "WriteDeadLetters" >> WriteAvro(
             FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink,

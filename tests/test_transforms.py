@@ -2,6 +2,9 @@
 import datetime
 
 import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import FileMetadata
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -13,7 +16,7 @@ from transforms.nlp import DEFAULT_MODEL
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
 from transforms.sinks import StoryRecordFn, StorySink, WriteAvro
-from transforms.sources import ReadStoryFiles
+from transforms.sources import ExpandStoryFile, ReadStoryFiles
 from transforms.story import NINJS, TEXT, RawInput, Story
 
 LIMIT = 1000
@@ -31,12 +34,24 @@ def test_read_story_files_yields_one_input_per_file_and_jsonl_line(tmp_path):
         "big.txt": b"x" * (LIMIT + 1),
     })
     with TestPipeline() as p:
-        inputs = p | ReadStoryFiles(str(tmp_path / "*"), LIMIT)
+        inputs, unread = p | ReadStoryFiles(str(tmp_path / "*"), LIMIT)
         summary = inputs | beam.Map(lambda raw: (raw.default_id, raw.content_type, len(raw.payload), raw.payload_size))
         assert_that(summary, equal_to([
             ("a", TEXT, 9, 9), ("b", NINJS, 12, 12), ("c-1", NINJS, 12, 12), ("c-3", NINJS, 12, 12),
             ("big", TEXT, LIMIT, LIMIT + 1),
         ]))
+        assert_that(unread, equal_to([]), label="NothingUnread")
+
+
+def test_a_file_that_cannot_be_read_is_a_dead_letter_of_the_read_stage(tmp_path):
+    """A file matched, then gone before it is read (a real FileNotFoundError, as when a feed rotates)."""
+    gone = fileio.ReadableFile(FileMetadata(str(tmp_path / "gone.json"), 120))
+    outputs = list(ExpandStoryFile(LIMIT).process(gone))
+    [rejected] = [o.value for o in outputs if isinstance(o, pvalue.TaggedOutput)]
+    assert len(outputs) == 1
+    assert (rejected["stage"], rejected["reason"], rejected["source"]) == (
+        "read", "could not read the file", str(tmp_path / "gone.json"))
+    assert "FileNotFoundError" in rejected["detail"] and rejected["payload_size"] == 120
 
 
 def test_parse_stories_splits_stories_from_dead_letters():

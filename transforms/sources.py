@@ -6,11 +6,13 @@ import posixpath
 from typing import Iterator
 
 import apache_beam as beam
+from apache_beam import pvalue
 from apache_beam.io import fileio
 from apache_beam.io.gcp.pubsub import PubsubMessage, ReadFromPubSub
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Timestamp
 
+from transforms.dead_letters import StageFn, run_stage
 from transforms.metrics import counter
 from transforms.story import NINJS, TEXT, RawInput, parse_timestamp
 
@@ -26,28 +28,38 @@ def file_extension(path: str) -> str:
     return posixpath.splitext(path)[1].lower()
 
 
-class ExpandStoryFile(beam.DoFn):
-    """One RawInput per story file, or per line of a .jsonl file.
+class ExpandStoryFile(StageFn):
+    """One RawInput per story file, or per line of a .jsonl file; a file that cannot be read is a dead
+    letter of the read stage (one per file, after any lines read before the failure).
 
     An oversized file is not read into memory: its first `max_bytes` bytes travel on and the
     parse stage dead-letters it with its real size.
     """
 
+    STAGE = "read"
+
     def __init__(self, max_bytes: int):
+        super().__init__(max_bytes)
         self.max_bytes = max_bytes
         self.inputs_read = counter("inputs_read")
 
-    def process(self, readable: fileio.ReadableFile) -> Iterator[RawInput]:
+    def process(self, readable: fileio.ReadableFile) -> Iterator[RawInput | pvalue.TaggedOutput]:
         path = readable.metadata.path
         size = readable.metadata.size_in_bytes
         extension = file_extension(path)
-        if extension == ".jsonl":
-            inputs = self._lines(readable, path)
-        else:
-            inputs = [self._whole_file(readable, path, size, extension)]
-        for raw in inputs:
+        try:
+            if extension == ".jsonl":
+                for raw in self._lines(readable, path):
+                    self.inputs_read.inc()
+                    yield raw
+            else:
+                raw = self._whole_file(readable, path, size, extension)
+                self.inputs_read.inc()
+                yield raw
+        except Exception as error:  # a file gone or unreadable must not stop the run
             self.inputs_read.inc()
-            yield raw
+            unread = RawInput(b"", path, file_stem(path), CONTENT_TYPE_BY_EXTENSION.get(extension), size=size)
+            yield self.reject(unread, "could not read the file", repr(error))
 
     def _whole_file(self, readable: fileio.ReadableFile, path: str, size: int, extension: str) -> RawInput:
         content_type = CONTENT_TYPE_BY_EXTENSION.get(extension)
@@ -68,7 +80,7 @@ class ExpandStoryFile(beam.DoFn):
 
 
 class ReadStoryFiles(beam.PTransform):
-    """Every file matched by `pattern` (any Beam filesystem: local, gs://, ...) as RawInputs.
+    """Every file matched by `pattern` (any Beam filesystem: local, gs://, ...) -> (RawInputs, dead letters).
 
     The inputs are reshuffled once read: otherwise every later step fuses with the file match, which
     is one element, so one worker (local multi_processing or Dataflow) would parse and analyse every
@@ -80,14 +92,14 @@ class ReadStoryFiles(beam.PTransform):
         self.pattern = pattern
         self.max_bytes = max_bytes
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection[RawInput]:
-        return (
+    def expand(self, pbegin: beam.pvalue.PBegin):
+        outputs = (
             pbegin
             | "MatchFiles" >> fileio.MatchFiles(self.pattern)
             | "ReadMatches" >> fileio.ReadMatches()
-            | "ExpandStoryFiles" >> beam.ParDo(ExpandStoryFile(self.max_bytes))
-            | "SpreadInputs" >> beam.Reshuffle()
+            | "ExpandStoryFiles" >> run_stage(ExpandStoryFile(self.max_bytes))
         )
+        return outputs[StageFn.STORIES] | "SpreadInputs" >> beam.Reshuffle(), outputs[StageFn.DEAD_LETTER]
 
 
 CONTENT_TYPE_BY_ATTRIBUTE = {
