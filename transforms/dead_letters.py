@@ -7,7 +7,7 @@ import apache_beam as beam
 from apache_beam import pvalue
 
 from transforms.metrics import counter
-from transforms.story import RawInput, Story
+from transforms.story import SURROGATE, RawInput, Story
 
 
 class StageFn(beam.DoFn):
@@ -30,21 +30,27 @@ class StageFn(beam.DoFn):
 def dead_letter_record(
     item: RawInput | Story, stage: str, reason: str, detail: str | None, max_payload_bytes: int
 ) -> dict[str, Any]:
-    """A `schemas/dead_letter.avsc` record; the payload is cut at the size limit."""
+    """A `schemas/dead_letter.avsc` record; the payload is cut at the size limit. Its text fields are made
+    valid UTF-8 (a lone surrogate from a JSON escape becomes U+FFFD), so that the record itself can always
+    be written: the payload keeps the original bytes."""
     if isinstance(item, RawInput):
         story_id, payload_size = None, item.payload_size
     else:
         story_id, payload_size = item.story_id, len(item.payload)
     return {
-        "source": item.source,
-        "story_id": story_id,
+        "source": _utf8(item.source),
+        "story_id": _utf8(story_id) if story_id is not None else None,
         "stage": stage,
-        "reason": reason,
-        "detail": detail,
+        "reason": _utf8(reason),
+        "detail": _utf8(detail) if detail is not None else None,
         "payload": item.payload[:max_payload_bytes],
         "payload_size": payload_size,
-        "attributes": dict(item.attributes),
+        "attributes": {_utf8(key): _utf8(value) for key, value in item.attributes.items()},
     }
+
+
+def _utf8(text: str) -> str:
+    return text if text.isascii() else SURROGATE.sub("\ufffd", text)
 
 
 def run_stage(stage_fn: StageFn) -> beam.PTransform:
