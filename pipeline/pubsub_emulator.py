@@ -77,6 +77,12 @@ class PubsubEmulator:
         if self._data_dir:
             shutil.rmtree(self._data_dir, ignore_errors=True)
 
+    def restart(self) -> PubsubEmulator:
+        """Stops and starts the emulator on the same port. It keeps everything in memory: topics,
+        subscriptions and unacknowledged messages are gone and must be created again."""
+        self.stop()
+        return self.start()
+
     def __enter__(self) -> PubsubEmulator:
         return self.start()
 

@@ -1,42 +1,21 @@
 """Streaming end to end on the real Pub/Sub emulator: publish stories, read the windowed Avro back."""
 import os
 import pathlib
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
-import pytest
 from google.cloud import pubsub_v1
 
 from pipeline.publish import Heartbeat, publish_files
-from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from tests import avro_files
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS, needs_emulator, wait_for
 
-PROJECT = "wirestream-test"
 WINDOW_SECONDS = 5
 BACKLOG = 25
 
-pytestmark = pytest.mark.skipif(not shutil.which("gcloud"), reason="needs the gcloud Pub/Sub emulator")
-
-
-@pytest.fixture
-def emulator(monkeypatch):
-    with PubsubEmulator(PROJECT) as running:
-        monkeypatch.setenv(EMULATOR_HOST_VARIABLE, running.host)
-        yield running
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+pytestmark = needs_emulator
 
 
 def publish_backlog(topic: str, count: int) -> list[str]:
