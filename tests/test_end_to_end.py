@@ -1,5 +1,6 @@
 """The CLI as a user runs it: files in, Avro out, read back with fastavro."""
 import datetime
+from collections import Counter
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 from tests import avro_files
 from tests.bad_inputs import BAD_INPUTS
 from tests.conftest import EVALKIT, REPO, SEEDS, write_inputs
+from wirestream.stats import reason_class
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -73,6 +75,9 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
     inputs_read = len(BAD_INPUTS) + 3
     assert len(stories) + len(dead) == inputs_read
     assert f"inputs read: {inputs_read}, stories written: 2, dead letters written: {len(dead)}" in result.stdout
+    by_reason = Counter((d["stage"], reason_class(d["reason"])) for d in dead.values())
+    printed = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert sorted(printed) == sorted(f"  {stage}: {reason}: {n}" for (stage, reason), n in by_reason.items())
 
 
 @pytest.mark.skipif(not (EVALKIT / "devset" / "bad").is_dir(), reason="evaluation kit not checked out beside the repo")
