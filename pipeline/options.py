@@ -46,7 +46,7 @@ class WirestreamOptions(PipelineOptions):
         )
         parser.add_argument(
             "--batch_size", "--batch-size", dest="batch_size", type=int, default=DEFAULT_BATCH_SIZE,
-            help="Largest batch of stories handed to nlp.pipe at once (also cut at 50,000 characters).",
+            help="Largest batch of stories handed to nlp.pipe at once (also cut at 100,000 characters).",
         )
         parser.add_argument(
             "--shards", type=int, default=1,

