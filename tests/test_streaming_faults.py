@@ -89,10 +89,13 @@ def test_the_emulator_stopped_and_restarted_under_a_running_pipeline(emulator, t
         topic, subscription = emulator.create_topic_and_subscription("stories", "wirestream")
         for city in ("CARACAS", "SANTIAGO"):
             publish(topic, story(city, "Tuesday"), story_id=f"after-{city.lower()}")
-        wait_for(lambda: len(avro_files.stories(str(output))) >= 5, timeout=120, what="the stories sent after")
-        assert pipeline.process.poll() is None
+        # gRPC backs off between reconnection attempts, up to two minutes: allow for one full back-off
+        resumed = wait_for(lambda: len(avro_files.stories(str(output))) >= 5 or pipeline.process.poll() is not None,
+                           timeout=240, what="the stories sent after")
+        running = pipeline.process.poll() is None
     finally:
-        pipeline.stop()
+        log = pipeline.stop()
+    assert resumed and running, f"the pipeline did not resume after the restart; its log:\n{log[-4000:]}"
     assert sorted(r["story_id"] for r in avro_files.stories(str(output))) == [
         "after-caracas", "after-santiago", "before-bogota", "before-lima", "before-quito"]
     assert avro_files.dead_letters(str(output)) == []
