@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -19,10 +21,11 @@ from pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_
 from pipeline.options import WirestreamOptions
 from pipeline.publish import Heartbeat, publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
+from schemas import DEAD_LETTER, WIRE_STORY
 from transforms.metrics import NAMESPACE
 from wirestream import bigquery, read_dead_letters, read_stories
-from wirestream.reader import select_fields, story_matches, to_json_dict
-from wirestream.stats import collect, reason_class, render
+from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
+from wirestream.stats import collect, render
 
 SUMMARY_COUNTERS = (
     ("inputs read", "inputs_read"),
@@ -117,36 +120,45 @@ def summary(result: PipelineResult, output: str) -> str:
 
 def dead_letter_reasons(output: str) -> str:
     """One line per kind of rejection in the run's dead-letter files, e.g. `  parse: not valid UTF-8: 2`."""
-    counts: dict[tuple[str, str], int] = {}
-    for dead_letter in read_dead_letters(FileSystems.join(output, DEAD_LETTER_DIR)):
-        key = (dead_letter.stage, reason_class(dead_letter.reason))
-        counts[key] = counts.get(key, 0) + 1
+    counts = collect([], read_dead_letters(FileSystems.join(output, DEAD_LETTER_DIR, "*.avro"))).dead_letter_reasons
     return "".join(f"  {stage}: {reason}: {n}\n" for (stage, reason), n in sorted(counts.items()))
 
 
 def read(argv: list[str]) -> None:
     """`wirestream read OUT`: records as JSON lines, for jq, scripts and eyes."""
-    parser = argparse.ArgumentParser(prog="wirestream read", description="Prints output records as JSON lines.")
+    parser = argparse.ArgumentParser(prog="wirestream read", description="Prints output records as JSON lines: "
+                                     "dates and times in ISO 8601, a dead letter's payload as text when it is "
+                                     "UTF-8, else as payload_base64.")
     parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
     parser.add_argument("--dead-letters", action="store_true", help="print the dead letters instead of the stories")
     parser.add_argument("--fields", help="comma-separated fields, dotted paths allowed: story_id,dateline.city,"
                                          "entities.text")
     parser.add_argument("--limit", type=int, help="print at most this many records")
-    parser.add_argument("--entity", help="only stories with this entity (name or alias, any case)")
+    parser.add_argument("--entity", help="only stories with this entity: whole words of its name or an alias, "
+                                         "any case (putin finds Vladimir Putin)")
     parser.add_argument("--stance", type=str.upper, choices=("FAVOR", "AGAINST", "NEUTRAL"),
                         help="only stories with a stance of this label")
     parser.add_argument("--country", help="only stories datelined in this country (ISO 3166 alpha-2)")
     args = parser.parse_args(argv)
-    if args.dead_letters:
-        records = read_dead_letters(*args.paths)
-    else:
-        records = (s for s in read_stories(*args.paths) if story_matches(s, args.entity, args.stance, args.country))
+    if args.limit is not None and args.limit < 0:
+        parser.error("--limit must be 0 or more")
+    kind = DEAD_LETTER if args.dead_letters else WIRE_STORY
+    if args.dead_letters and (args.entity or args.stance or args.country):
+        parser.error("--entity, --stance and --country filter stories, not --dead-letters")
     fields = [f.strip() for f in args.fields.split(",") if f.strip()] if args.fields else None
-    for count, record in enumerate(records):
-        if args.limit is not None and count >= args.limit:
-            break
-        values = to_json_dict(record)
-        print(json.dumps(select_fields(values, fields) if fields else values, ensure_ascii=False))
+    unknown = sorted(set(fields or ()) - field_paths(kind))
+    if unknown:
+        parser.error(f"no such field: {', '.join(unknown)} (fields: {', '.join(sorted(field_paths(kind)))})")
+    try:
+        if args.dead_letters:
+            records = read_dead_letters(*args.paths)
+        else:
+            records = (s for s in read_stories(*args.paths) if story_matches(s, args.entity, args.stance, args.country))
+        for record in itertools.islice(records, args.limit):
+            values = to_json_dict(record)
+            print(json.dumps(select_fields(values, fields) if fields else values, ensure_ascii=False))
+    except FileNotFoundError as error:
+        sys.exit(f"wirestream read: {error}")
 
 
 def stats(argv: list[str]) -> None:
@@ -156,7 +168,12 @@ def stats(argv: list[str]) -> None:
     parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
     parser.add_argument("--top", type=int, default=10, help="rows in the top-N tables (default 10)")
     args = parser.parse_args(argv)
-    print(render(collect(read_stories(*args.paths), read_dead_letters(*args.paths)), args.top))
+    if args.top < 1:
+        parser.error("--top must be 1 or more")
+    try:
+        print(render(collect(read_stories(*args.paths), read_dead_letters(*args.paths)), args.top))
+    except FileNotFoundError as error:
+        sys.exit(f"wirestream stats: {error}")
 
 
 def bq_schema(argv: list[str]) -> None:
@@ -165,7 +182,7 @@ def bq_schema(argv: list[str]) -> None:
                                      "stories (or dead-letter) table, as loaded with --use_avro_logical_types.")
     parser.add_argument("table", nargs="?", choices=("stories", "dead_letter"), default="stories")
     args = parser.parse_args(argv)
-    print(json.dumps(bigquery.table_schema("wire_story" if args.table == "stories" else "dead_letter"), indent=2))
+    print(json.dumps(bigquery.table_schema(WIRE_STORY if args.table == "stories" else DEAD_LETTER), indent=2))
 
 
 def publish(argv: list[str]) -> None:
@@ -230,4 +247,10 @@ def main(argv: list[str] | None = None) -> None:
     if command not in COMMANDS:
         parser.error(f"unknown command {command!r}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    COMMANDS[command](rest)
+    try:
+        COMMANDS[command](rest)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `wirestream read out | head`: the reader has gone, which is not worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -17,7 +17,7 @@ VERSIONS = {WIRE_STORY: 2, DEAD_LETTER: 1}
 VERSION_KEY = "wirestream.schema_version"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str, version: int | None = None) -> dict:
     """The parsed schema `schemas/<name>.avsc`, or an earlier `version` from `schemas/history/`."""
     return fastavro.parse_schema(schema_json(name, version))

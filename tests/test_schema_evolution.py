@@ -1,11 +1,21 @@
-"""Schema evolution: yesterday's files read with today's schema, and the policy that keeps that true."""
+"""Schema evolution: yesterday's files read with today's schema and today's with yesterday's, through
+fastavro's schema resolution, and the policy that keeps that true (only added fields, each with a default)."""
+import copy
 import io
+import itertools
+import shutil
+import subprocess
+import sys
 
 import fastavro
 import pytest
+from fastavro.utils import generate_many
 
-from schemas import DEAD_LETTER, VERSIONS, WIRE_STORY, load_schema, schema_json
-from wirestream.reader import StoryRecord
+from pipeline.cli import main
+from schemas import DEAD_LETTER, VERSION_KEY, VERSIONS, WIRE_STORY, load_schema, schema_json
+from tests import avro_files
+from tests.conftest import REPO, SEEDS
+from wirestream import StoryRecord, read_stories, schema_version
 
 V1_STORY = {
     "story_id": "urn:test:evolution", "version": "1", "source": "test.txt", "headline": "Ministers back pact",
@@ -19,20 +29,33 @@ V1_STORY = {
 }
 
 
-def write(schema: dict, records: list[dict]) -> io.BytesIO:
+@pytest.fixture(scope="module")
+def seeds_output(tmp_path_factory):
+    """Real output of the current pipeline over seeds/ (v2 files)."""
+    out = tmp_path_factory.mktemp("out")
+    main(["run", "--input", str(SEEDS / "*"), "--output", str(out)])
+    return out
+
+
+def write(schema: dict, records: list[dict], metadata: dict | None = None) -> io.BytesIO:
     buffer = io.BytesIO()
-    fastavro.writer(buffer, schema, records)
+    fastavro.writer(buffer, schema, records, codec="deflate", metadata=metadata)
     buffer.seek(0)
     return buffer
 
 
-def history(name: str) -> list[int]:
+def read(buffer: io.BytesIO, reader_schema: dict) -> list[dict]:
+    buffer.seek(0)
+    return list(fastavro.reader(buffer, reader_schema=reader_schema))
+
+
+def versions(name: str) -> list[int]:
+    """Every shipped version of a schema, oldest first: schemas/history/ and the current file."""
     return list(range(1, VERSIONS[name] + 1))
 
 
 def test_a_v1_file_reads_with_the_current_schema_new_fields_at_their_defaults():
-    old = write(load_schema(WIRE_STORY, 1), [V1_STORY])
-    [record] = fastavro.reader(old, reader_schema=load_schema(WIRE_STORY))
+    [record] = read(write(load_schema(WIRE_STORY, 1), [V1_STORY]), load_schema(WIRE_STORY))
     assert record["analysis"] == "complete" and record["warnings"] == []
     assert {k: v for k, v in record.items() if k in V1_STORY} == V1_STORY
     assert StoryRecord.from_avro(record).dateline.city == "Geneva"
@@ -40,30 +63,128 @@ def test_a_v1_file_reads_with_the_current_schema_new_fields_at_their_defaults():
 
 def test_a_current_file_reads_with_the_v1_schema_new_fields_skipped():
     current = {**V1_STORY, "analysis": "skipped_language", "warnings": ["control characters removed"]}
-    new = write(load_schema(WIRE_STORY), [current])
-    [record] = fastavro.reader(new, reader_schema=load_schema(WIRE_STORY, 1))
+    [record] = read(write(load_schema(WIRE_STORY), [current]), load_schema(WIRE_STORY, 1))
     assert record == V1_STORY
+
+
+def test_v1_files_of_real_output_read_like_the_v2_files_through_the_consumer_api(seeds_output, tmp_path):
+    """The real case: a directory with files the v1 pipeline wrote (v1 schema, deflate, no version metadata,
+    as before e512665) next to v2 files. read_stories and `wirestream read` take both, v1 at the defaults."""
+    [v2_file] = (seeds_output / "stories").glob("*.avro")
+    current = avro_files.stories(str(seeds_output))
+    as_v1 = read(io.BytesIO(v2_file.read_bytes()), load_schema(WIRE_STORY, 1))
+    assert [set(r) for r in as_v1] == [{f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]}] * len(current)
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "v1.avro").write_bytes(write(load_schema(WIRE_STORY, 1), as_v1).getvalue())
+    shutil.copy(v2_file, tmp_path / "stories" / "v2.avro")
+
+    assert schema_version(str(tmp_path / "stories" / "v1.avro")) is None
+    assert schema_version(str(tmp_path / "stories" / "v2.avro")) == VERSIONS[WIRE_STORY] == 2
+    from_v1 = list(read_stories(tmp_path / "stories" / "v1.avro"))
+    assert len(from_v1) == len(current) and all(s.analysis == "complete" and s.warnings == () for s in from_v1)
+    # the seeds are English and clean: their v2 values are the defaults, so the two files read the same
+    assert from_v1 == list(read_stories(tmp_path / "stories" / "v2.avro")) == [
+        StoryRecord.from_avro(r) for r in current]
+    printed = subprocess.run([sys.executable, "-m", "pipeline", "read", str(tmp_path), "--fields",
+                              "story_id,analysis,warnings"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    assert len(printed) == 2 * len(current) and all('"analysis": "complete", "warnings": []' in p for p in printed)
+
+
+@pytest.mark.parametrize("name", [WIRE_STORY, DEAD_LETTER])
+def test_every_version_reads_every_other_in_both_directions(name):
+    """Generated records of every field (fastavro's generator) for each pair of shipped versions: the newer
+    schema reads older files with the added fields at their defaults, the older reads newer files without them."""
+    for old, new in itertools.combinations(versions(name), 2):
+        old_schema, new_schema = load_schema(name, old), load_schema(name, new)
+        old_names = {f["name"] for f in schema_json(name, old)["fields"]}
+        added = {f["name"]: f["default"] for f in schema_json(name, new)["fields"] if f["name"] not in old_names}
+        old_file = write(old_schema, list(generate_many(old_schema, 50)))
+        for as_old, as_new in zip(read(old_file, old_schema), read(old_file, new_schema), strict=True):
+            assert {k: v for k, v in as_new.items() if k not in added} == as_old
+            assert {k: as_new[k] for k in added} == added
+        new_file = write(new_schema, list(generate_many(new_schema, 50)))
+        for as_new, as_old in zip(read(new_file, new_schema), read(new_file, old_schema), strict=True):
+            assert as_old == {k: v for k, v in as_new.items() if k not in added}
+
+
+def evolution_problems(old, new, where: str = "") -> list[str]:
+    """What breaks the policy from the Avro type `old` to `new` (schema JSON; docs may change): a field
+    removed or renamed, a type or a default changed, a field added without a default, at any depth."""
+    if isinstance(old, list) or isinstance(new, list):
+        if not (isinstance(old, list) and isinstance(new, list) and len(old) == len(new)):
+            return [f"{where}: retyped"]
+        return [problem for o, n in zip(old, new) for problem in evolution_problems(o, n, where)]
+    if isinstance(old, dict) and old.get("type") in ("record", "array", "map"):
+        if not isinstance(new, dict) or new.get("type") != old["type"] or new.get("name") != old.get("name"):
+            return [f"{where}: retyped"]
+        if old["type"] != "record":
+            key = "items" if old["type"] == "array" else "values"
+            return evolution_problems(old[key], new[key], where)
+        old_fields = {f["name"]: f for f in old["fields"]}
+        new_fields = {f["name"]: f for f in new["fields"]}
+        problems = [f"{where}.{n}: removed or renamed" for n in old_fields.keys() - new_fields.keys()]
+        problems += [f"{where}.{n}: added without a default" for n in new_fields.keys() - old_fields.keys()
+                     if "default" not in new_fields[n]]
+        for n in old_fields.keys() & new_fields.keys():
+            problems += evolution_problems(old_fields[n]["type"], new_fields[n]["type"], f"{where}.{n}")
+            if old_fields[n].get("default", ...) != new_fields[n].get("default", ...):
+                problems.append(f"{where}.{n}: default changed")
+        return problems
+    return [] if without_doc(old) == without_doc(new) else [f"{where}: retyped"]
+
+
+def without_doc(avro_type):
+    return {k: v for k, v in avro_type.items() if k != "doc"} if isinstance(avro_type, dict) else avro_type
 
 
 @pytest.mark.parametrize("name", [WIRE_STORY, DEAD_LETTER])
 def test_each_version_only_adds_fields_with_defaults(name):
-    """The policy, checked on the shipped history: no field renamed, retyped or removed; every new field has a
-    default. A change that breaks it fails here before it breaks a consumer."""
-    versions = history(name)
-    for old_version, new_version in zip(versions, versions[1:]):
-        old = {f["name"]: f for f in schema_json(name, old_version)["fields"]}
-        new = {f["name"]: f for f in schema_json(name, new_version)["fields"]}
-        assert old.keys() <= new.keys(), f"v{new_version} removed or renamed {old.keys() - new.keys()}"
-        for field_name, field in old.items():
-            assert new[field_name]["type"] == field["type"], f"v{new_version} retyped {field_name}"
-        for field_name in new.keys() - old.keys():
-            assert "default" in new[field_name], f"v{new_version} added {field_name} without a default"
+    """The policy, on the shipped history: a change that breaks it fails here before it breaks a consumer."""
+    for old, new in itertools.pairwise(versions(name)):
+        assert evolution_problems(schema_json(name, old), schema_json(name, new)) == [], f"v{old} -> v{new}"
+
+
+def test_the_policy_check_catches_a_rename_a_retype_and_a_field_without_default():
+    current = schema_json(WIRE_STORY)
+    assert evolution_problems(current, current) == []
+
+    def changed(edit) -> dict:
+        schema = copy.deepcopy(current)
+        edit({f["name"]: f for f in schema["fields"]})
+        return schema
+
+    def nested(fields: dict) -> dict:
+        return {f["name"]: f for f in fields["entities"]["type"]["items"]["fields"]}
+
+    renamed = changed(lambda fields: fields["headline"].update(name="title"))
+    assert evolution_problems(current, renamed) == [".headline: removed or renamed"]
+    retyped = changed(lambda fields: fields["body"].update(type="bytes"))
+    assert evolution_problems(current, retyped) == [".body: retyped"]
+    retyped_nested = changed(lambda fields: nested(fields)["mentions"].update(type="long"))
+    assert evolution_problems(current, retyped_nested) == [".entities.mentions: retyped"]
+    no_default = changed(lambda fields: fields["stances"]["type"]["items"]["fields"].append(
+        {"name": "polarity", "type": "float"}))
+    assert evolution_problems(current, no_default) == [".stances.polarity: added without a default"]
+    with_default = changed(lambda fields: fields["stances"]["type"]["items"]["fields"].append(
+        {"name": "polarity", "type": ["null", "float"], "default": None, "doc": "allowed"}))
+    assert evolution_problems(current, with_default) == []
+    redocumented = changed(lambda fields: nested(fields)["text"].update(doc="a new doc"))
+    assert evolution_problems(current, redocumented) == []
+    new_default = changed(lambda fields: fields["analysis"].update(default="unknown"))
+    assert evolution_problems(current, new_default) == [".analysis: default changed"]  # v1 files would read so
 
 
 def test_the_history_has_every_earlier_version_and_the_current_one_is_the_file_in_use():
     for name in (WIRE_STORY, DEAD_LETTER):
-        for version in history(name):
+        for version in versions(name):
             assert schema_json(name, version)["name"] == schema_json(name)["name"]
     assert schema_json(WIRE_STORY, VERSIONS[WIRE_STORY]) == schema_json(WIRE_STORY)
     assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
         f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings"}
+
+
+def test_the_pipeline_writes_the_current_version_into_every_file(seeds_output):
+    for path in seeds_output.glob("*/*.avro"):
+        with open(path, "rb") as handle:
+            assert fastavro.reader(handle).metadata[VERSION_KEY] == str(VERSIONS[WIRE_STORY])

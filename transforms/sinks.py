@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import io
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 import apache_beam as beam
 import fastavro

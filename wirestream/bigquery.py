@@ -21,28 +21,32 @@ def table_schema(name: str) -> list[dict[str, Any]]:
 
 
 def _field(name: str, avro_type: Any, doc: str | None = None, mode: str = "REQUIRED") -> dict[str, Any]:
+    """One BigQuery field, keys in the order `bq show --schema` prints them."""
     if isinstance(avro_type, list):
         others = [t for t in avro_type if t != "null"]
         if len(others) != 1:
             raise ValueError(f"{name}: BigQuery has no type for the union {avro_type}")
         return _field(name, others[0], doc, "NULLABLE" if "null" in avro_type else mode)
-    field: dict[str, Any] = {"name": name, "mode": mode}
+    fields: list[dict[str, Any]] = []
+    if isinstance(avro_type, str):
+        bq_type = PRIMITIVES[avro_type]
+    elif avro_type.get("logicalType") in LOGICAL:
+        bq_type = LOGICAL[avro_type["logicalType"]]
+    elif avro_type["type"] == "record":
+        bq_type, fields = "RECORD", [_field(f["name"], f["type"], f.get("doc")) for f in avro_type["fields"]]
+    elif avro_type["type"] == "enum":
+        bq_type = "STRING"
+    elif avro_type["type"] == "array":  # BigQuery has no nullable or nested arrays: an array is a REPEATED field
+        item = _field(name, avro_type["items"])
+        bq_type, fields, mode = item["type"], item.get("fields", []), "REPEATED"
+    elif avro_type["type"] == "map":
+        bq_type, mode = "RECORD", "REPEATED"
+        fields = [_field("key", "string"), _field("value", avro_type["values"])]
+    else:
+        bq_type = PRIMITIVES[avro_type["type"]]
+    field: dict[str, Any] = {"name": name, "type": bq_type, "mode": mode}
     if doc:
         field["description"] = doc
-    if isinstance(avro_type, str):
-        field["type"] = PRIMITIVES[avro_type]
-    elif avro_type.get("logicalType") in LOGICAL:
-        field["type"] = LOGICAL[avro_type["logicalType"]]
-    elif avro_type["type"] == "record":
-        field.update(type="RECORD", fields=[_field(f["name"], f["type"], f.get("doc")) for f in avro_type["fields"]])
-    elif avro_type["type"] == "enum":
-        field["type"] = "STRING"
-    elif avro_type["type"] == "array":
-        item = _field(name, avro_type["items"], doc)
-        field.update({k: v for k, v in item.items() if k not in ("mode",)}, mode="REPEATED")
-    elif avro_type["type"] == "map":
-        field.update(type="RECORD", mode="REPEATED",
-                     fields=[_field("key", "string"), _field("value", avro_type["values"])])
-    else:
-        field["type"] = PRIMITIVES[avro_type["type"]]
+    if fields:
+        field["fields"] = fields
     return field

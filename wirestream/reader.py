@@ -8,17 +8,23 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import os
+import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Literal
 
 import fastavro
 from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 
-from schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema
+from schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema, schema_json
 
 AVRO_SUFFIX = ".avro"
+GLOB_CHARS = "*?["
 RECORD_SCHEMA_NAMES = {"WireStory": WIRE_STORY, "DeadLetter": DEAD_LETTER}
+# A path, or several: read_stories("out"), read_stories("a.avro", "b.avro"), read_stories(["a", "b"]), Path too.
+Paths = str | os.PathLike | Iterable["Paths"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Stance:
     holder_label: str | None
     target: str
     target_label: str | None
-    label: str
+    label: Literal["FAVOR", "AGAINST", "NEUTRAL"]
     evidence: str
     confidence: float
 
@@ -79,8 +85,19 @@ class StoryRecord:
             dateline=Dateline(**dateline) if dateline else None,
             entities=tuple(Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in record["entities"]),
             warnings=tuple(record["warnings"]),
-            stances=tuple(Stance(**s) for s in record["stances"]),
+            stances=tuple(Stance(**{**s, "confidence": shortest_float32(s["confidence"])}) for s in record["stances"]),
         )
+
+
+def shortest_float32(value: float) -> float:
+    """The shortest decimal with the same 32-bit float: an Avro `float` written as 0.9 reads back as
+    0.8999999761581421, which is the same number to Avro but not to `== 0.9`, jq or a reader's eye."""
+    single = struct.pack("<f", value)
+    for digits in range(1, 10):  # 9 significant digits always round-trip a float32
+        candidate = float(f"{value:.{digits}g}")
+        if struct.pack("<f", candidate) == single:
+            return candidate
+    return value
 
 
 @dataclass(frozen=True)
@@ -101,24 +118,39 @@ class DeadLetter:
         return cls(**record)
 
 
-def avro_files(paths: Iterable[str]) -> list[str]:
+def flatten_paths(paths: Paths) -> list[str]:
+    """Every path named in `paths` as a string (Beam's filesystems take strings only)."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [path for item in paths for path in flatten_paths(item)]
+
+
+def avro_files(paths: Paths) -> list[str]:
     """The .avro files named by `paths`: files, globs, or output directories (searched one level down,
-    so `out/` finds `out/stories/*.avro` and `out/dead_letter/*.avro`; the temp directory is skipped)."""
+    so `out/` finds `out/stories/*.avro` and `out/dead_letter/*.avro`; the temp directory is skipped).
+
+    A glob may match nothing (an empty run), but a file or directory that does not exist is a typo: it raises
+    FileNotFoundError rather than reading as no records.
+    """
     found: list[str] = []
-    for path in paths:
-        if any(char in path for char in "*?["):
-            patterns = [path]
-        elif path.endswith(AVRO_SUFFIX):
+    for path in flatten_paths(paths):
+        if any(char in path for char in GLOB_CHARS) or path.endswith(AVRO_SUFFIX):
             patterns = [path]
         else:
             patterns = [FileSystems.join(path, f"*{AVRO_SUFFIX}"), FileSystems.join(path, "*", f"*{AVRO_SUFFIX}")]
-        for pattern in patterns:
-            try:
-                matches = FileSystems.match([pattern])[0].metadata_list
-            except BeamIOError:
-                matches = []
-            found.extend(m.path for m in matches if "/.temp" not in m.path.replace("\\", "/"))
+        matched = [m.path for pattern in patterns for m in _match(pattern)
+                   if "/.temp" not in m.path.replace("\\", "/")]
+        if not matched and not any(char in path for char in GLOB_CHARS) and not FileSystems.exists(path):
+            raise FileNotFoundError(f"no such file or directory: {path}")
+        found.extend(matched)
     return sorted(set(found))
+
+
+def _match(pattern: str) -> list:
+    try:
+        return FileSystems.match([pattern])[0].metadata_list
+    except BeamIOError:
+        return []
 
 
 def file_kind(reader: fastavro.reader) -> str | None:
@@ -127,9 +159,14 @@ def file_kind(reader: fastavro.reader) -> str | None:
     return RECORD_SCHEMA_NAMES.get(name.rsplit(".", 1)[-1])
 
 
-def read_records(paths: Iterable[str], kind: str) -> Iterator[dict[str, Any]]:
-    """Raw records of one kind (WIRE_STORY or DEAD_LETTER), resolved against the current schema."""
-    for path in avro_files(paths):
+def read_records(paths: Paths, kind: str) -> Iterator[dict[str, Any]]:
+    """Raw records of one kind (WIRE_STORY or DEAD_LETTER), resolved against the current schema.
+    Paths are checked before the first record is asked for, so a typo fails at the call."""
+    return _read_files(avro_files(paths), kind)
+
+
+def _read_files(files: list[str], kind: str) -> Iterator[dict[str, Any]]:
+    for path in files:
         with FileSystems.open(path) as handle:
             if file_kind(fastavro.reader(handle)) != kind:
                 continue
@@ -137,18 +174,19 @@ def read_records(paths: Iterable[str], kind: str) -> Iterator[dict[str, Any]]:
             yield from fastavro.reader(handle, reader_schema=load_schema(kind))
 
 
-def read_stories(*paths: str) -> Iterator[StoryRecord]:
-    """`read_stories("out")`: every story record under the output directory (or files, or globs)."""
-    return (StoryRecord.from_avro(record) for record in read_records(paths, WIRE_STORY))
+def read_stories(*paths: Paths) -> Iterator[StoryRecord]:
+    """`read_stories("out")`: every story record under the output directory (or files, or globs, or a list)."""
+    return map(StoryRecord.from_avro, read_records(paths, WIRE_STORY))
 
 
-def read_dead_letters(*paths: str) -> Iterator[DeadLetter]:
-    return (DeadLetter.from_avro(record) for record in read_records(paths, DEAD_LETTER))
+def read_dead_letters(*paths: Paths) -> Iterator[DeadLetter]:
+    """`read_dead_letters("out")`: every rejected input under the output directory, with its payload."""
+    return map(DeadLetter.from_avro, read_records(paths, DEAD_LETTER))
 
 
-def schema_version(path: str) -> int | None:
+def schema_version(path: str | os.PathLike) -> int | None:
     """The schema version a file records in its metadata (None: written before versions were recorded)."""
-    with FileSystems.open(path) as handle:
+    with FileSystems.open(os.fspath(path)) as handle:
         version = fastavro.reader(handle).metadata.get(VERSION_KEY)
     return int(version) if version else None
 
@@ -164,9 +202,7 @@ def story_matches(story: StoryRecord, entity: str | None = None, stance: str | N
             return False
     if stance and not any(s.label == stance.upper() for s in story.stances):
         return False
-    if country and not (story.dateline and (story.dateline.country_code or "").upper() == country.upper()):
-        return False
-    return True
+    return not country or bool(story.dateline and (story.dateline.country_code or "").upper() == country.upper())
 
 
 def _contains_words(words: list[str], wanted: list[str]) -> bool:
@@ -194,6 +230,27 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
+
+
+def field_paths(kind: str) -> set[str]:
+    """Every dotted path `--fields` accepts for a kind of record, from its schema: a typo is an error, not
+    a column of nulls. A dead letter's payload is `payload` or `payload_base64` (see to_json_dict)."""
+    paths = _type_paths(schema_json(kind), "")
+    return paths | {"payload_base64"} if kind == DEAD_LETTER else paths
+
+
+def _type_paths(avro_type: Any, prefix: str) -> set[str]:
+    if isinstance(avro_type, list):
+        return set().union(*(_type_paths(t, prefix) for t in avro_type))
+    if isinstance(avro_type, dict) and avro_type["type"] == "array":
+        return _type_paths(avro_type["items"], prefix)
+    if isinstance(avro_type, dict) and avro_type["type"] == "record":
+        paths: set[str] = set()
+        for field in avro_type["fields"]:
+            path = f"{prefix}{field['name']}"
+            paths |= {path} | _type_paths(field["type"], f"{path}.")
+        return paths
+    return set()
 
 
 def select_fields(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from wirestream.reader import DeadLetter, StoryRecord
 
@@ -40,6 +40,15 @@ def reason_class(reason: str) -> str:
     return reason.split(":", 1)[0].strip()
 
 
+def ranked(counts: Counter, top: int | None = None) -> list[tuple]:
+    """Most first; ties in name order with "(no ...)" rows last, so the same output always prints the same
+    table (Counter.most_common keeps insertion order, which follows set order and so the hash seed)."""
+    def key(item: tuple) -> tuple:
+        name = item[0] if isinstance(item[0], tuple) else (item[0],)
+        return -item[1], str(name[0]).startswith("("), name
+    return sorted(counts.items(), key=key)[:top]
+
+
 def collect(stories: Iterable[StoryRecord], dead_letters: Iterable[DeadLetter]) -> OutputStats:
     stats = OutputStats()
     for story in stories:
@@ -67,13 +76,13 @@ def render(stats: OutputStats, top: int = TOP) -> str:
     total = stats.stories + stats.dead_letters
     sections = [
         f"stories: {stats.stories}   dead letters: {stats.dead_letters}   records: {total}",
-        table("analysis", ("status", "stories"), stats.analysis.most_common()),
+        table("analysis", ("status", "stories"), ranked(stats.analysis)),
         table(f"top entities (stories mentioning them, top {top})", ("entity", "label", "stories"),
-              [(text, label, n) for (text, label), n in stats.entities.most_common(top)]),
-        table("stances by label", ("label", "stances"), stats.stance_labels.most_common()),
-        table(f"top stance holders (top {top})", ("holder", "stances"), stats.stance_holders.most_common(top)),
-        table("datelines by country", ("country", "stories"), stats.dateline_countries.most_common()),
+              [(text, label, n) for (text, label), n in ranked(stats.entities, top)]),
+        table("stances by label", ("label", "stances"), ranked(stats.stance_labels)),
+        table(f"top stance holders (top {top})", ("holder", "stances"), ranked(stats.stance_holders, top)),
+        table("datelines by country", ("country", "stories"), ranked(stats.dateline_countries)),
         table("dead letters by reason", ("stage", "reason", "inputs"),
-              [(stage, reason, n) for (stage, reason), n in stats.dead_letter_reasons.most_common()]),
+              [(stage, reason, n) for (stage, reason), n in ranked(stats.dead_letter_reasons)]),
     ]
     return "\n\n".join(sections)
