@@ -63,10 +63,13 @@ def test_a_batch_with_repeats_accounts_for_every_input(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--input", str(tmp_path / "in" / "*" / "*"),
                              "--output", str(out)], cwd=REPO, capture_output=True, text=True, check=True)
     stories = avro_files.stories(str(out))
-    assert sorted((s["story_id"], s["version"]) for s in stories) == [
-        ("brief", None), ("urn:test:pact", "1"), ("urn:test:pact", "2")]
-    assert len(avro_files.dead_letters(str(out))) == 1
-    counts = dict(re.findall(r"(inputs read|stories written|dead letters written|duplicates dropped): (\d+)",
-                             result.stdout))
-    assert counts == {"inputs read": "8", "stories written": "3", "dead letters written": "1",
-                      "duplicates dropped": "4"}
+    kept = {(s["story_id"], s["version"]): s["source"].removeprefix(str(tmp_path / "in")) for s in stories}
+    assert kept == {  # of the copies, the one from the first source in sort order
+        ("brief", None): "/monday/brief.txt", ("urn:test:pact", "1"): "/monday/feed.jsonl:1",
+        ("urn:test:pact", "2"): "/monday/feed.jsonl:3"}
+    dead_letters = avro_files.dead_letters(str(out))
+    assert [d["source"].rsplit("/", 1)[-1] for d in dead_letters] == ["empty.txt"]
+    counts = {name: int(n) for name, n in re.findall(
+        r"(inputs read|stories written|dead letters written|duplicates dropped): (\d+)", result.stdout)}
+    assert counts == {"inputs read": 8, "stories written": 3, "dead letters written": 1, "duplicates dropped": 4}
+    assert counts["inputs read"] == len(stories) + len(dead_letters) + counts["duplicates dropped"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from google.cloud import pubsub_v1
 
 from pipeline.publish import Heartbeat, publish_files
@@ -15,7 +16,7 @@ from tests.conftest import REPO, SEEDS, needs_emulator, wait_for
 WINDOW_SECONDS = 5
 BACKLOG = 25
 
-pytestmark = needs_emulator
+pytestmark = [needs_emulator, pytest.mark.emulator]
 
 
 def publish_backlog(topic: str, count: int) -> list[str]:
