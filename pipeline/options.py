@@ -1,4 +1,6 @@
 """Wirestream's pipeline options; every other Beam option passes through unchanged."""
+import argparse
+
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from transforms.analyze import MAX_ENTITIES, MAX_STANCES
@@ -12,6 +14,14 @@ DEFAULT_DEDUP_SECONDS = 600
 # Stories per nlp.pipe batch: the small model's CPU time per story is lowest around 32-64 and rises
 # again at 128-256 (spaCy's own default), see bench/README.md.
 DEFAULT_BATCH_SIZE = 64
+
+
+def positive_int(value: str) -> int:
+    """A limit must be a whole number of at least 1: a slice at -1 would silently drop the last entity."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return number
 
 
 class WirestreamOptions(PipelineOptions):
@@ -32,20 +42,20 @@ class WirestreamOptions(PipelineOptions):
             help="Installed spaCy pipeline package to load on every worker.",
         )
         parser.add_argument(
-            "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=int,
+            "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=positive_int,
             default=DEFAULT_MAX_STORY_BYTES,
             help="Inputs larger than this go to the dead letters instead of spaCy (bounds worker memory).",
         )
         parser.add_argument(
-            "--max_entities", "--max-entities", dest="max_entities", type=int, default=MAX_ENTITIES,
+            "--max_entities", "--max-entities", dest="max_entities", type=positive_int, default=MAX_ENTITIES,
             help="Entities kept per story (the first in document order); more add a warning to the record.",
         )
         parser.add_argument(
-            "--max_stances", "--max-stances", dest="max_stances", type=int, default=MAX_STANCES,
+            "--max_stances", "--max-stances", dest="max_stances", type=positive_int, default=MAX_STANCES,
             help="Stances kept per story (the first in document order); more add a warning to the record.",
         )
         parser.add_argument(
-            "--batch_size", "--batch-size", dest="batch_size", type=int, default=DEFAULT_BATCH_SIZE,
+            "--batch_size", "--batch-size", dest="batch_size", type=positive_int, default=DEFAULT_BATCH_SIZE,
             help="Largest batch of stories handed to nlp.pipe at once (also cut at 100,000 characters).",
         )
         parser.add_argument(

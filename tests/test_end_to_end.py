@@ -60,21 +60,30 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
     files = {name: content for name, (content, _) in BAD_INPUTS.items()}
     files["good.txt"] = (SEEDS / "dev-seed-000.txt").read_bytes()
     files["two.jsonl"] = b'{"uri": "urn:ok", "body_text": "GENEVA (Reuters) - Talks resumed."}\n{"uri": "urn:bad", \n'
+    # hostile but kept: written with a status or a warning, not dead-lettered
+    files["french.txt"] = "PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites.".encode()
+    files["mojibake.txt"] = "LONDON (Reuters) - Ministers said â€œweâ€™ll back the planâ€\x9d\u200b.".encode()
     inputs = write_inputs(tmp_path / "in", files)
     output = tmp_path / "out"
     result = run_cli("--input", str(inputs / "*"), "--output", str(output), "--max_story_bytes", "100000")
 
     stories = avro_files.stories(str(output))
     dead = {d["source"].rsplit("/", 1)[-1]: d for d in avro_files.dead_letters(str(output))}
-    assert sorted(s["story_id"] for s in stories) == ["good", "urn:ok"]
+    assert sorted(s["story_id"] for s in stories) == ["french", "good", "mojibake", "urn:ok"]
+    kept = {s["story_id"]: s for s in stories}
+    assert (kept["french"]["language"], kept["french"]["analysis"], kept["french"]["entities"]) == (
+        "fr", "skipped_language", [])
+    assert kept["mojibake"]["warnings"] == ["mojibake repaired", "control characters removed: 1"]
+    assert "“we’ll back the plan”" in kept["mojibake"]["body"] and kept["mojibake"]["analysis"] == "complete"
     assert set(dead) == set(BAD_INPUTS) | {"two.jsonl:2"}
     for name, (content, reason) in BAD_INPUTS.items():
         assert dead[name]["reason"].startswith(reason), name
         assert dead[name]["payload"] == content[:100000]
         assert dead[name]["payload_size"] == len(content)
-    inputs_read = len(BAD_INPUTS) + 3
+    inputs_read = len(BAD_INPUTS) + 5
     assert len(stories) + len(dead) == inputs_read
-    assert f"inputs read: {inputs_read}, stories written: 2, dead letters written: {len(dead)}" in result.stdout
+    assert (f"inputs read: {inputs_read}, stories written: 4, dead letters written: {len(dead)}, "
+            "duplicates dropped: 0") in result.stdout
     by_reason = Counter((d["stage"], reason_class(d["reason"])) for d in dead.values())
     printed = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert sorted(printed) == sorted(f"  {stage}: {reason}: {n}" for (stage, reason), n in by_reason.items())

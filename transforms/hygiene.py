@@ -11,11 +11,16 @@ import unicodedata
 import ftfy
 
 # ftfy only where it repairs: no quote uncurling, no HTML unescaping (body_html is parsed separately), line
-# breaks left as sent, control characters left to CONTROL_CHARACTERS below (which counts them); its encoding
-# fixes apply only when the text is much likelier as mojibake than as it is.
+# breaks left as sent, full-width forms left alone (they are CJK typography: "，" would become ","), control
+# characters left to CONTROL_CHARACTERS below (which counts them); its encoding fixes apply only when the
+# text is much likelier as mojibake than as it is.
 FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False, uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False, explain=True
+    unescape_html=False, uncurl_quotes=False, fix_line_breaks=False, fix_character_width=False,
+    remove_control_chars=False, explain=True,
 )
+# ftfy's steps that undo mojibake besides its whole-text re-encoding ("encode"/"decode" steps): pieces of
+# UTF-8 read as Windows-1252 within otherwise good text, and Windows-1252 punctuation read as Latin-1.
+MOJIBAKE_FIXERS = {"decode_inconsistent_utf8", "fix_c1_controls"}
 
 # C0 (but tab, newline, carriage return), DEL and C1 controls; zero-width spaces, word joiner and BOM;
 # bidirectional marks, embeddings, overrides and isolates (they can hide or reorder text).
@@ -32,8 +37,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     if not text.isascii():  # mojibake, ligatures and full-width forms are all non-ASCII
         fixed, steps = ftfy.fix_and_explain(text, FTFY_CONFIG)
         if fixed != text:
-            encoding_fix = any(action in ("encode", "decode") for action, _ in steps or [])
-            warnings.append(MOJIBAKE if encoding_fix else f"unicode repaired ({_fixers(steps)})")
+            mojibake = any(action in ("encode", "decode") or name in MOJIBAKE_FIXERS for action, name in steps or [])
+            warnings.append(MOJIBAKE if mojibake else f"unicode repaired ({_fixers(steps)})")
             text = fixed
     text, removed = CONTROL_CHARACTERS.subn("", text)
     if removed:

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import apache_beam as beam
+from apache_beam import pvalue
 
 from transforms import geo
 from transforms.dateline import Dateline, find_dateline
 from transforms.dead_letters import StageFn, run_stage
-from transforms.story import Story
+from transforms.story import Rejected, Story
 
 WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -43,21 +45,29 @@ def dateline_record(dateline: Dateline) -> dict[str, Any]:
 class NormalizeDatelineFn(StageFn):
     STAGE = "dateline"
 
-    def process(self, story: Story) -> Iterator[Story]:
+    def process(self, story: Story) -> Iterator[Story | pvalue.TaggedOutput]:
         try:
-            dateline = find_dateline(story.body, story.reference_date)
-        except Exception as error:  # a bug must not lose the story: keep it for replay
+            dated = normalize_dateline(story)
+        except Rejected as rejected:
+            yield self.reject(story, rejected.reason, rejected.detail)
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not lose the story: keep it for replay
             yield self.reject(story, "dateline normalizer error", repr(error))
             return
-        if dateline is None:
-            if story.located:
-                story = story.replace(dateline=located_dateline(story.located, story.reference_date))
-            yield story
-            return
-        if not WORD.search(story.body[dateline.end:]):
-            yield self.reject(story, "no story body: nothing follows the dateline", dateline.raw)
-            return
-        yield story.replace(dateline=dateline_record(dateline), dateline_span=(dateline.start, dateline.end))
+        yield dated
+
+
+def normalize_dateline(story: Story) -> Story:
+    """The story with its dateline found in the body, else taken from ninjs `located`; Rejected when nothing
+    but a dateline is left."""
+    dateline = find_dateline(story.body, story.reference_date)
+    if dateline is None:
+        if story.located:
+            return story.replace(dateline=located_dateline(story.located, story.reference_date))
+        return story
+    if not WORD.search(story.body[dateline.end:]):
+        raise Rejected("no story body: nothing follows the dateline", dateline.raw)
+    return story.replace(dateline=dateline_record(dateline), dateline_span=(dateline.start, dateline.end))
 
 
 class NormalizeDatelines(beam.PTransform):

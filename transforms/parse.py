@@ -1,7 +1,7 @@
 """Parse stage: raw inputs -> stories (wire copy or ninjs), rejects -> dead letters."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import apache_beam as beam
 
@@ -24,7 +24,7 @@ class ParseStoryFn(StageFn):
         except Rejected as rejected:
             yield self.reject(raw, rejected.reason, rejected.detail)
             return
-        except Exception as error:  # a bug must not lose the input: keep it for replay
+        except Exception as error:  # noqa: BLE001 - a bug must not lose the input: keep it for replay
             yield self.reject(raw, "parser error", repr(error))
             return
         self.stories_parsed.inc()

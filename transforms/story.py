@@ -7,14 +7,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import html.parser
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from transforms.dateline import find_dateline
 from transforms.hygiene import clean_text
-from transforms.language import is_english, story_language
+from transforms.language import declared_code, story_language
 
 TEXT = "text"
 NINJS = "ninjs"
@@ -27,6 +28,14 @@ COMPLETE = "complete"  # the `analysis` status of a story the NLP read
 SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: not in English
 CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON escapes can make one: the bytes were strict UTF-8
+# ninjs nests a few levels (associations of items with subjects); far deeper is an attack or garbage.
+MAX_JSON_DEPTH = 64
+# A string, or an unterminated one to the end of the text: a match from every quote, never a failure to
+# backtrack from, so the scan is linear (a pattern that needs the closing quote rescans the rest of the text
+# from every escaped quote: 60,000 of them took 40 s).
+JSON_STRING = re.compile(r'"(?:[^"\\]+|\\.)*(?:"|\\?\Z)', re.DOTALL)
+JSON_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class Rejected(Exception):
@@ -113,12 +122,14 @@ def clean_story(story: Story) -> Story:
     body, warnings = clean_text(story.body)
     headline, headline_warnings = clean_text(story.headline) if story.headline else ("", [])
     _require_words(body)
+    if story.language and not declared_code(story.language):
+        warnings.append(f"declared language ignored: {story.language[:20]!r}")
     language = story_language(f"{headline}\n\n{body}" if headline else body, story.language)
     return story.replace(
         body=body.strip(),
         headline=headline.strip() or None,
-        language=language,
-        analysis=COMPLETE if is_english(language) else SKIPPED_LANGUAGE,
+        language=language.code,
+        analysis=COMPLETE if language.english else SKIPPED_LANGUAGE,
         warnings=tuple(dict.fromkeys([*story.warnings, *headline_warnings, *warnings])),
     )
 
@@ -194,13 +205,20 @@ def _looks_like_dateline(line: str) -> bool:
     return found is not None and found.end >= len(line.rstrip()) - 1
 
 
+def json_depth(text: str) -> int:
+    """How deep the brackets of a JSON text nest (outside its strings), in C-speed steps: the check runs
+    before `json.loads`, whose recursion would otherwise decide, at a depth that depends on the caller's stack."""
+    brackets = JSON_NOT_BRACKETS.sub("", JSON_STRING.sub("", text))
+    return max(itertools.accumulate(map(BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
 def _story_from_ninjs(raw: RawInput, text: str) -> Story:
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and (depth := json_depth(text)) > MAX_JSON_DEPTH:
+        raise Rejected("JSON nested too deeply", f"{depth} levels > {MAX_JSON_DEPTH}")
     try:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise Rejected("invalid JSON", str(error)) from None
-    except RecursionError:
-        raise Rejected("invalid JSON: nested too deeply", "beyond the JSON decoder's recursion limit") from None
 
     if not isinstance(item, dict):
         raise Rejected("not a ninjs object", f"JSON {type(item).__name__}")
@@ -258,7 +276,7 @@ def _date_of(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 class _TextExtractor(html.parser.HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"}
+    BLOCKS: ClassVar[frozenset[str]] = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"})
 
     def __init__(self) -> None:
         super().__init__()
