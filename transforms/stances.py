@@ -218,10 +218,9 @@ class _Story:
         story = cls(doc, lex)
         for ent in entities:
             for span in ent.spans:
-                if span.doc is not doc:
-                    continue
-                for tok in span:
-                    story.ent_of.setdefault(tok.i, ent)
+                if span.doc is doc:
+                    for i in range(span.start, span.end):
+                        story.ent_of.setdefault(i, ent)
         text = doc.text
         story.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         story.quotes = _find_quotes(text, story.para_starts)
@@ -402,10 +401,9 @@ def _verb_cues(tok: Token, story: _Story) -> list[_Cue]:
             return []
         return [_Cue(label, weight, tok, targets, holders=agents, lemma=tok.lemma_)]
     objects = [c for c in tok.children if c.dep_ == "dobj" and story.same_para(c, tok)]
-    orphan = _orphan_object(tok, story)
     if objects and objects[0].lower_ not in WH_WORDS:
         targets = _conjoined(objects[0])
-    elif orphan is not None:
+    elif (orphan := _orphan_object(tok, story)) is not None:
         targets = [orphan]
     elif antecedent is not None and not any(c.dep_ == "nsubj" and c.lower_ in WH_WORDS for c in tok.children):
         targets = [antecedent]  # "a move that Germany backed"
@@ -427,7 +425,7 @@ def _orphan_object(verb: Token, story: _Story) -> Token | None:
     Taken only if the rest of the verb's paragraph is a short run ending in a noun that attaches nowhere
     before the verb, and part of it attaches across the break."""
     run = []
-    for tok in verb.doc[verb.i + 1:]:
+    for tok in verb.doc[verb.i + 1:verb.i + MAX_TARGET_TOKENS + 2]:
         if not story.same_para(tok, verb) or tok.is_space:
             break
         run.append(tok)
