@@ -94,7 +94,7 @@ def test_batch_job_has_every_stage(batch_job):
     assert batch_job.proto.type.name == "JOB_TYPE_BATCH"
     assert {
         "ReadStoryFiles/MatchFiles", "ReadStoryFiles/ReadMatches", "ReadStoryFiles/ExpandStoryFiles",
-        "ReadStoryFiles/SpreadInputs", "ProcessStories/DeduplicateStories/KeepOne",
+        "ReadStoryFiles/SpreadFiles", "ProcessStories/DeduplicateStories/KeepOne",
         "ProcessStories/ParseStories/Parse", "ProcessStories/NormalizeDatelines/Normalize",
         "ProcessStories/AnalyzeStories/Batch", "ProcessStories/AnalyzeStories/Annotate",
         "ProcessStories/CollectDeadLetters", "StoryRecords", "AllDeadLetters",

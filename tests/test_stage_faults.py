@@ -73,3 +73,17 @@ def test_an_nlp_failure_dead_letters_that_story_and_not_its_batch():
         assert_that(dead | beam.Map(dead_letter_summary), equal_to([(
             "analyze", "NLP error", "TypeError('can only concatenate str (not \"int\") to str')", b"payload of bad",
         )]), label="DeadLetters")
+
+
+def test_a_failure_before_the_batch_is_parsed_dead_letters_only_its_story():
+    """A headline that is not text fails while the batch's texts are assembled, before any one story's
+    analysis: the stage then retries story by story, so only the culprit is rejected."""
+    batch = [story("before", PUTIN), story("bad", PUTIN, headline=7), story("after", TASS)]
+    with TestPipeline() as p:
+        stories, dead = p | beam.Create(batch) | AnalyzeStories(DEFAULT_MODEL, LIMIT, max_batch_size=3)
+        assert_that(stories | beam.Map(lambda s: (s.story_id, bool(s.entities))),
+                    equal_to([("before", True), ("after", True)]), label="Stories")
+        assert_that(dead | beam.Map(dead_letter_summary), equal_to([(
+            "analyze", "NLP error", "TypeError(\"unsupported operand type(s) for +: 'int' and 'str'\")",
+            b"payload of bad",
+        )]), label="DeadLetters")

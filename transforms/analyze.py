@@ -188,12 +188,22 @@ class AnnotateBatchFn(StageFn):
         if not batch:
             return
         with self._model.lock, self._model.zone(len(batch), self.warm_up_stories):
-            results = list(self._annotate(batch))
+            try:
+                results = list(self._annotate(batch))
+            except Exception:  # a failure outside any one story's analysis: find the culprit story by story
+                results = [result for story in batch for result in self._annotate_alone(story)]
         yield from results
+
+    def _annotate_alone(self, story: Story) -> list[Story | pvalue.TaggedOutput]:
+        try:
+            return list(self._annotate([story]))
+        except Exception as error:
+            return [self.reject(story, "NLP error", repr(error))]
 
     def _annotate(self, batch: list[Story]) -> Iterator[Story | pvalue.TaggedOutput]:
         texts = [analysis_text(story) for story in batch]
-        for story, (text, body_offset), doc in zip(batch, texts, self._parse([text for text, _ in texts])):
+        docs = self._parse([text for text, _ in texts])
+        for story, (text, body_offset), doc in zip(batch, texts, docs, strict=True):
             try:
                 if isinstance(doc, Exception):
                     raise doc
