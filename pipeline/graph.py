@@ -11,12 +11,13 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.transforms import window
 
 from pipeline.options import WirestreamOptions
+from schemas import DEAD_LETTER
 from transforms.analyze import MAX_ENTITIES, MAX_STANCES, AnalyzeStories
 from transforms.dead_letters import StageFn, run_stage
 from transforms.dedup import DeduplicateStories
 from transforms.normalize import NormalizeDatelines
 from transforms.parse import ParseStories
-from transforms.sinks import DeadLetterSink, StoryRecordFn, StorySink, WriteAvro
+from transforms.sinks import DeadLetterSink, EncodeRecordFn, StoryRecordFn, StorySink, WriteAvro
 from transforms.sources import ReadStoryFiles, ReadStoryMessages
 
 STORIES_DIR = "stories"
@@ -117,6 +118,7 @@ def write_outputs(stories, dead_letters: list, wirestream: WirestreamOptions) ->
     (
         (*dead_letters, records[StageFn.DEAD_LETTER])
         | "AllDeadLetters" >> beam.Flatten()
+        | "EncodeDeadLetters" >> beam.ParDo(EncodeRecordFn(DEAD_LETTER))
         | "WriteDeadLetters" >> WriteAvro(
             FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink,
             "dead_letters_written", wirestream.shards, temp,

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from pipeline.graph import ProcessStories, write_outputs
 from pipeline.options import WirestreamOptions
-from schemas import DEAD_LETTER, load_schema
+from schemas import DEAD_LETTER, WIRE_STORY, load_schema
 from tests import avro_files
 from tests.bad_inputs import BAD_INPUTS
 from tests.conftest import REPO
@@ -131,7 +131,8 @@ def run_stages(stages, raw: RawInput) -> list:
         items = [o for o in outputs if not isinstance(o, pvalue.TaggedOutput)]
         if not items:
             break
-    return items + dead
+    written = [fastavro.schemaless_reader(io.BytesIO(encoded), load_schema(WIRE_STORY)) for encoded in items]
+    return written + dead
 
 
 def as_raw_input(payload: bytes, content_type: str | None) -> RawInput:

@@ -1,15 +1,20 @@
 """Each stage's Beam transform in a TestPipeline on the DirectRunner."""
 import datetime
+import glob
+import io
 
 import apache_beam as beam
+import fastavro
 from apache_beam import pvalue
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import FileMetadata
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from schemas import WIRE_STORY, load_schema
 from tests.avro_files import read_records
 from tests.conftest import write_inputs
+from transforms import sinks
 from transforms.analyze import AnalyzeStories
 from transforms.dead_letters import StageFn
 from transforms.nlp import DEFAULT_MODEL
@@ -104,13 +109,21 @@ def test_analyze_stories_extracts_entities_and_stances():
         assert_that(dead_letters, equal_to([]), label="NoDeadLetters")
 
 
-def test_write_avro_writes_records_fastavro_reads_back(tmp_path):
-    record = story("s1", "Body text.").to_record()
+def test_write_avro_writes_encoded_records_in_blocks_fastavro_reads_back(tmp_path):
+    """Enough records for several blocks: each block is framed and compressed as fastavro's own writer would."""
+    stories = [story(f"s{i}", f"Body text {i}. " * 40) for i in range(400)]
+    encoded = [sinks.encode(load_schema(WIRE_STORY), s.to_record()) for s in stories]
+    assert sum(map(len, encoded)) > 3 * StorySink.BLOCK_BYTES
     with TestPipeline() as p:
-        _ = p | beam.Create([record]) | WriteAvro(
+        _ = p | beam.Create(encoded) | WriteAvro(
             str(tmp_path), "stories", StorySink, "stories_written", shards=1, temp_directory=str(tmp_path / ".temp"))
-    [written] = read_records(str(tmp_path / "stories-*.avro"))
-    assert written["story_id"] == "s1" and written["body"] == "Body text." and written["entities"] == []
+    [path] = glob.glob(str(tmp_path / "stories-*.avro"))
+    with open(path, "rb") as handle:
+        blocks = list(fastavro.block_reader(handle))
+    assert len(blocks) > 3 and sum(block.num_records for block in blocks) == 400
+    written = read_records(path)
+    assert sorted(r["story_id"] for r in written) == sorted(s.story_id for s in stories)
+    assert {r["story_id"]: r["body"] for r in written}["s7"] == "Body text 7. " * 40
 
 
 def test_ninjs_located_gives_the_dateline_when_the_body_has_none():
@@ -122,12 +135,16 @@ def test_ninjs_located_gives_the_dateline_when_the_body_has_none():
                     equal_to([("Saint-Louis", "SN", datetime.date(2024, 2, 8))]))
 
 
+def decode_story_id(encoded: bytes) -> str:
+    return fastavro.schemaless_reader(io.BytesIO(encoded), load_schema(WIRE_STORY))["story_id"]
+
+
 def test_story_records_that_the_schema_cannot_hold_become_dead_letters():
     good = story("good", "Talks resumed.")
     broken = story("broken", "Talks resumed.").replace(entities=[{"text": "X", "label": "ORG"}])  # fields missing
     with TestPipeline() as p:
         outputs = p | beam.Create([good, broken]) | beam.ParDo(StoryRecordFn(LIMIT)).with_outputs(
             StageFn.DEAD_LETTER, main=StageFn.STORIES)
-        assert_that(outputs[StageFn.STORIES] | beam.Map(lambda r: r["story_id"]), equal_to(["good"]), label="Records")
+        assert_that(outputs[StageFn.STORIES] | beam.Map(decode_story_id), equal_to(["good"]), label="Records")
         assert_that(outputs[StageFn.DEAD_LETTER] | beam.Map(lambda d: (d["story_id"], d["stage"], d["reason"])),
                     equal_to([("broken", "write", "not representable in the Avro schema")]), label="DeadLetters")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import apache_beam as beam
+from apache_beam import pvalue
 import fastavro
 from apache_beam.io import fileio
 from apache_beam.options.value_provider import StaticValueProvider
@@ -19,41 +20,82 @@ AVRO_SUFFIX = ".avro"
 
 
 class StoryRecordFn(StageFn):
-    """Story -> Avro record, encoded once here so that a record the schema cannot hold (a lone surrogate
-    from a JSON escape, say) becomes a dead letter instead of failing the file it would be written to."""
+    """Story -> its Avro record, encoded here and only here: a record the schema cannot hold (a lone surrogate
+    from a JSON escape, say) becomes a dead letter instead of failing the file it would be written to, and
+    the write's shuffle moves bytes instead of pickled dicts."""
 
     STAGE = "write"
 
     def setup(self) -> None:
         self._schema = load_schema(WIRE_STORY)
 
-    def process(self, story: Story) -> Iterator[dict[str, Any]]:
-        record = story.to_record()
+    def process(self, story: Story) -> Iterator[bytes | pvalue.TaggedOutput]:
         try:
-            fastavro.schemaless_writer(io.BytesIO(), self._schema, record)
+            encoded = encode(self._schema, story.to_record())
         except Exception as error:
             yield self.reject(story, "not representable in the Avro schema", repr(error))
             return
-        yield record
+        yield encoded
+
+
+class EncodeRecordFn(beam.DoFn):
+    """Record -> Avro bytes, for records built to fit their schema (dead letters)."""
+
+    def __init__(self, schema_name: str):
+        self.schema_name = schema_name
+
+    def setup(self) -> None:
+        self._schema = load_schema(self.schema_name)
+
+    def process(self, record: dict[str, Any]) -> Iterator[bytes]:
+        yield encode(self._schema, record)
+
+
+def encode(schema: dict, record: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, schema, record)
+    return buffer.getvalue()
+
+
+class _EncodedBlock(NamedTuple):
+    """What fastavro's `Writer.write_block` reads of a block: its records' bytes, uncompressed, and their count."""
+
+    bytes_: io.BytesIO
+    num_records: int
 
 
 class AvroSink(fileio.FileSink):
-    """A fastavro container file per shard; subclasses name their schema (fileio builds sinks bare)."""
+    """A fastavro container file per shard, of records already encoded against SCHEMA; subclasses name their
+    schema (fileio builds sinks bare). Records are gathered into blocks of about BLOCK_BYTES, which fastavro
+    compresses and frames as its own writer would."""
 
     SCHEMA = ""
+    BLOCK_BYTES = 64 * 1024
 
     def __init__(self) -> None:
         self._writer: fastavro.write.Writer | None = None
+        self._block = io.BytesIO()
+        self._records = 0
 
     def open(self, fh: BinaryIO) -> None:
         self._writer = fastavro.write.Writer(
             fh, load_schema(self.SCHEMA), codec="deflate", metadata=version_metadata(self.SCHEMA)
         )
+        self._block, self._records = io.BytesIO(), 0
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._writer.write(record)
+    def write(self, encoded: bytes) -> None:
+        self._block.write(encoded)
+        self._records += 1
+        if self._block.tell() >= self.BLOCK_BYTES:
+            self._write_block()
+
+    def _write_block(self) -> None:
+        if self._records:
+            self._writer.write_block(_EncodedBlock(self._block, self._records))
+            self._block, self._records = io.BytesIO(), 0
 
     def flush(self) -> None:
+        self._write_block()
         self._writer.flush()
 
 
@@ -66,7 +108,7 @@ class DeadLetterSink(AvroSink):
 
 
 class WriteAvro(beam.PTransform):
-    """Writes records to `<directory>/<prefix>-[window-]shard-of-shards.avro` on any Beam filesystem.
+    """Writes encoded records to `<directory>/<prefix>-[window-]shard-of-shards.avro` on any Beam filesystem.
 
     Files are written under `temp_directory` first and moved into place when complete.
     """
