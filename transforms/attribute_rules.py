@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -29,7 +28,7 @@ ATTRIBUTE_RULES = "wirestream_attribute_rules"
 STOCK_RULER = "attribute_ruler"
 KEY_ATTRS = ("TAG", "LOWER", "DEP", "IS_SPACE")  # a token's table key: these values, then its regex results
 ARRAY_ATTRS = (POS, MORPH, LEMMA)  # set for the whole Doc at once; any other attribute token by token
-OTHER = numpy.uint64(2**64 - 1)  # a LOWER or DEP value that no rule names (0 stays 0: not set)
+OTHER = -1  # a LOWER or DEP value that no rule names (0 stays 0: not set)
 
 
 class Test(NamedTuple):
@@ -67,10 +66,9 @@ class AttributeRules:
             for test in tests:
                 if test.slot in named:
                     named[test.slot] |= test.values
-        self.lowers = numpy.array(sorted(named[1]), dtype=numpy.uint64)
-        self.deps = numpy.array(sorted(named[2]), dtype=numpy.uint64)
+        self.lowers, self.deps = frozenset(named[1] | {0}), frozenset(named[2] | {0})
         if self.anchors is not None:
-            self.anchors = tuple(numpy.array(sorted(values), dtype=numpy.uint64) for values in self.anchors)
+            self.anchors = tuple(frozenset(values) for values in self.anchors)
         self.table: dict[tuple, dict[int, tuple[int, Any]]] = {}
 
     def _tests(self, pattern: list[dict]) -> list[Test] | None:
@@ -130,18 +128,17 @@ class AttributeRules:
         return found
 
     def _keys(self, doc: Doc) -> list[tuple]:
-        values = doc.to_array([TAG, LOWER, DEP, IS_SPACE])
+        tags, lowers, deps, spaces = zip(*doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist())
         columns = [
-            values[:, 0].tolist(),
-            numpy.where(numpy.isin(values[:, 1], self.lowers) | (values[:, 1] == 0), values[:, 1], OTHER).tolist(),
-            numpy.where(numpy.isin(values[:, 2], self.deps) | (values[:, 2] == 0), values[:, 2], OTHER).tolist(),
-            values[:, 3].tolist(),
+            tags,
+            [lower if lower in self.lowers else OTHER for lower in lowers],
+            [dep if dep in self.deps else OTHER for dep in deps],
+            spaces,
         ]
         if self.regexes:
             strings = self.vocab.strings
-            matching = [{lower for lower in set(values[:, 1].tolist()) if regex.search(strings[lower])}
-                        for regex in self.regexes]
-            columns.extend([lower in found for lower in values[:, 1].tolist()] for found in matching)
+            matching = [{lower for lower in set(lowers) if regex.search(strings[lower])} for regex in self.regexes]
+            columns.extend([lower in found for lower in lowers] for found in matching)
         return list(zip(*columns))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -161,8 +158,8 @@ class AttributeRules:
         return doc
 
     def _may_match(self, doc: Doc) -> bool:
-        values = doc.to_array([LOWER, DEP])
-        return bool(numpy.isin(values[:, 0], self.anchors[0]).any() or numpy.isin(values[:, 1], self.anchors[1]).any())
+        lowers, deps = self.anchors
+        return any(lower in lowers or dep in deps for lower, dep in doc.to_array([LOWER, DEP]).tolist())
 
     def _apply_matches(self, doc: Doc, per_token: list[dict[int, tuple[int, Any]]]) -> None:
         """Merges the Matcher's rules into the tokens' own, rule by rule in the stock order."""

@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from spacy.tokens import Doc, Span
 
@@ -41,23 +40,30 @@ class Entity:
 @dataclass
 class _Group:
     """Mentions believed to share a referent while grouping; read `canonical` and `label` only once all its
-    mentions are in (they are computed once, then kept)."""
+    mentions are in (they are worked out on first use, then kept)."""
 
     spans: list[Span]
     forms: list[str]  # each mention's name as written, without "the", titles or possessive
+    _canonical: str | None = field(default=None, repr=False)
+    _label: str | None = field(default=None, repr=False)
 
-    @cached_property
+    @property
     def canonical(self) -> str:
         """The fullest form: most words, then not all capitals (a headline's "RUSSIA"), then most
         characters, then first written."""
-        ranked = max(enumerate(self.forms), key=lambda p: (len(p[1].split()), not p[1].isupper(), len(p[1]), -p[0]))
-        return ranked[1]
+        if self._canonical is None:
+            ranked = max(enumerate(self.forms),
+                         key=lambda p: (len(p[1].split()), not p[1].isupper(), len(p[1]), -p[0]))
+            self._canonical = ranked[1]
+        return self._canonical
 
-    @cached_property
+    @property
     def label(self) -> str:
-        canonical = self.canonical
-        labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == canonical]
-        return Counter(labels).most_common(1)[0][0]
+        if self._label is None:
+            canonical = self.canonical
+            labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == canonical]
+            self._label = Counter(labels).most_common(1)[0][0]
+        return self._label
 
 
 def extract_entities(doc: Doc, body_offset: int = 0, skip: tuple[int, int] | None = None) -> list[Entity]:

@@ -98,13 +98,13 @@ class Lexicon:
     group_nouns: frozenset[str]
     description_nouns: frozenset[str]
     acquiring_verbs: frozenset[str]
-    cue_lemmas: numpy.ndarray = field(init=False, repr=False)  # hashes of every lemma that can start a cue
-    cue_lowers: numpy.ndarray = field(init=False, repr=False)  # ... and of every lower-cased form
-    speech_lemmas: numpy.ndarray = field(init=False, repr=False)
+    cue_lemmas: frozenset[int] = field(init=False, repr=False)  # hashes of every lemma that can start a cue
+    cue_lowers: frozenset[int] = field(init=False, repr=False)  # ... and of every lower-cased form
+    speech_lemmas: frozenset[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Hash arrays so that a story's cue candidates are found with one vectorised lookup per Doc, not a
-        Python test per token: only tokens these match can yield a cue in `_cues`."""
+        """Hash sets, so that a story's cue candidates are found in the Doc's attribute arrays, without a
+        Token object per token: only tokens these match can yield a cue in `_cues`."""
         lemmas = (self.verbs.keys() | self.negation_flips.keys() | self.nouns.keys() | self.in_phrases.keys()
                   | self.neutral_verbs.keys() | self.position_nouns)
         lowers = self.adjectives.keys() | self.verb_preps.keys() | self.neutral_adjectives.keys()
@@ -113,8 +113,8 @@ class Lexicon:
         object.__setattr__(self, "speech_lemmas", _hashes(self.speech_verbs))
 
 
-def _hashes(words) -> numpy.ndarray:
-    return numpy.array(sorted(hash_string(w) for w in words), dtype=numpy.uint64)
+def _hashes(words) -> frozenset[int]:
+    return frozenset(hash_string(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +205,7 @@ class _Story:
 
     doc: Doc
     lex: Lexicon
+    text: str = ""
     ent_of: dict[int, Entity] = field(default_factory=dict)
     quotes: list[_Quote] = field(default_factory=list)
     quote_starts: list[int] = field(default_factory=list)
@@ -221,7 +222,7 @@ class _Story:
                 if span.doc is doc:
                     for i in range(span.start, span.end):
                         story.ent_of.setdefault(i, ent)
-        text = doc.text
+        text = story.text = doc.text
         story.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         story.quotes = _find_quotes(text, story.para_starts)
         story.quote_starts = [q.start for q in story.quotes]
@@ -230,9 +231,9 @@ class _Story:
             tok, ent = doc[i], story.ent_of[i]
             if ent.label in HOLDER_LABELS and story.quote_of(tok) is None and _is_subject_mention(tok):
                 story.subject_mentions.append((i, ent))
-        lemmas = doc.to_array(LEMMA) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
-        for i in numpy.flatnonzero(numpy.isin(lemmas, lex.speech_lemmas)):
-            tok = doc[int(i)]
+        lemmas = doc.to_array(LEMMA).tolist() if len(doc) else []
+        for i in [i for i, lemma in enumerate(lemmas) if lemma in lex.speech_lemmas]:
+            tok = doc[i]
             if tok.pos_ == "VERB" and story.quote_of(tok) is None:
                 story.speech_by_para.setdefault(story.para_of(tok.idx), []).append(tok)
         return story
@@ -325,9 +326,8 @@ def _cue_candidates(doc: Doc, lex: Lexicon) -> list[int]:
     """Indexes of the tokens whose lemma or lower-cased form is in the lexicon, in document order."""
     if not len(doc):
         return []
-    forms = doc.to_array([LEMMA, LOWER])
-    hits = numpy.isin(forms[:, 0], lex.cue_lemmas) | numpy.isin(forms[:, 1], lex.cue_lowers)
-    return numpy.flatnonzero(hits).tolist()
+    forms = doc.to_array([LEMMA, LOWER]).tolist()
+    return [i for i, (lemma, lower) in enumerate(forms) if lemma in lex.cue_lemmas or lower in lex.cue_lowers]
 
 
 # --- cues: where the parse states a stance -------------------------------------------------------------
@@ -837,7 +837,7 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
         return []
     adjudicating = any(_is_adjudicator(t, lex) for t in holder_toks) or any(
         e.text.split()[-1].casefold() in lex.adjudicators for e, _f in holders)
-    evidence = (cue.evidence_tok or cue.scope).sent.text.strip()
+    evidence = story.text[sentence.start_char:sentence.end_char].strip()
     out: list[Stance] = []
     for t in cue.targets:
         target = _target(story, t)
