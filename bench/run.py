@@ -36,7 +36,8 @@ sys.path[:0] = [str(REPO), str(BENCH_DIR)]
 
 from corpus import write_corpus  # noqa: E402
 
-VARIANTS = ("a", "a_plain", "a2", "b", "c", "d")
+# In this order, each ratio's two sides run back to back: c after a, b after c, d after a2.
+VARIANTS = ("a", "c", "b", "a2", "d", "a_plain")
 LABELS = {
     "a": "(a)  nlp.pipe, load_nlp",
     "a_plain": "(a') nlp.pipe, spacy.load",
@@ -227,29 +228,32 @@ def main() -> None:
         texts = json.loads((work / f"corpus-{TEXTS}").read_text())
         words = sum(len(text.split()) for text in texts)
         runs: dict[str, list[dict]] = {name: [] for name in variants}
-        for round_number in range(1, args.repeat + 1):  # round robin: a slow spell of the machine hits every variant
+        for round_number in range(1, args.repeat + 1):
             for name in variants:
                 run = measure(name, corpus, work, args.model)
                 if not args.no_startup:
                     run["startup"] = measure(name, single, work, args.model)["seconds"]
                 runs[name].append(run)
                 print(f"  round {round_number}, ran {name}: {run['seconds']:.1f} s", file=sys.stderr, flush=True)
-    report({name: median_run(done) for name, done in runs.items()}, len(texts), words, args.repeat)
+    report(runs, len(texts), words)
 
 
-def median_run(runs: list[dict]) -> dict:
-    """Each figure's median over the rounds (the middle run's, not an average that one slow run would pull)."""
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "summary"}
+def with_rates(run: dict, stories: int) -> dict:
+    """A run with its stories/s end to end, per CPU-second and in steady state (start-up taken away)."""
+    startup = run.get("startup")
+    return {**run, "sps": stories / run["seconds"], "cpu_sps": stories / run["cpu"],
+            "steady": (stories - 1) / (run["seconds"] - startup) if startup and run["seconds"] > startup else None}
 
 
-def report(results: dict, stories: int, words: int, rounds: int = 1) -> None:
-    """The side-by-side table, then the one-line summary scripts parse."""
-    for result in results.values():
-        result["sps"] = stories / result["seconds"]
-        result["cpu_sps"] = stories / result["cpu"]
-        startup = result.get("startup")
-        result["steady"] = (stories - 1) / (result["seconds"] - startup) if startup else None
-    medians = f"; medians of {rounds} rounds" if rounds > 1 else ""
+def report(runs: dict[str, list[dict]], stories: int, words: int) -> None:
+    """The side-by-side table (each figure the median over the rounds), the ratios (each the median of the
+    rounds' own ratios: the two sides of a ratio ran back to back, so a slow spell of a shared machine
+    moves both), then the one-line summary scripts parse."""
+    rounds = {name: [with_rates(run, stories) for run in done] for name, done in runs.items()}
+    results = {name: {key: median([run[key] for run in done]) for key in done[0] if key != "summary"}
+               for name, done in rounds.items()}
+    count = len(next(iter(rounds.values())))
+    medians = f"; medians of {count} rounds" if count > 1 else ""
     print(f"{stories} stories, {words} words ({words / stories:.0f} per story); {cpu_name()}, {os.cpu_count()} cores"
           f"{medians}")
     print(f"{'variant':29} {'wall s':>7} {'stories/s':>9} {'words/s':>8} {'CPU s':>7} {'st/CPU-s':>8} "
@@ -261,9 +265,10 @@ def report(results: dict, stories: int, words: int, rounds: int = 1) -> None:
               f"{r['cpu_sps']:8.2f} {startup} {steady} {r['rss_mb']:16.0f} {r['tree_mb']:12.0f}")
 
     def ratio(top: str, bottom: str, key: str = "sps") -> str:
-        if top in results and bottom in results and results[top].get(key) and results[bottom].get(key):
-            return f"{results[top][key] / results[bottom][key]:.3f}"
-        return "na"
+        if top not in rounds or bottom not in rounds:
+            return "na"
+        paired = [a[key] / b[key] for a, b in zip(rounds[top], rounds[bottom]) if a.get(key) and b.get(key)]
+        return f"{median(paired):.3f}" if paired else "na"
 
     def sps(name: str) -> str:
         return f"{results[name]['sps']:.2f}" if name in results else "na"
@@ -275,6 +280,12 @@ def report(results: dict, stories: int, words: int, rounds: int = 1) -> None:
     print(f"BENCH stories={stories} raw_sps={sps('a')} raw2_sps={sps('a2')} naive_sps={sps('b')} "
           f"pipeline_sps={sps('c')} pipeline2_sps={sps('d')} c_over_a={ratio('c', 'a')} d_over_a2={ratio('d', 'a2')} "
           f"c_over_b={ratio('c', 'b')} rss_mb={worker_mb:.0f}")
+
+
+def median(values: list):
+    """The middle value, not an average that one slow run would pull; None when a figure is missing."""
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
 
 
 def cpu_name() -> str:
