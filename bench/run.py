@@ -86,7 +86,7 @@ def run_naive(texts_path: str, model: str) -> int:
     class NlpPerElement(beam.DoFn):
         def setup(self):
             from transforms.nlp import load_nlp
-            self.nlp = load_nlp(model, attribute_rules=False)  # the model's components as shipped
+            self.nlp = load_nlp(model, stock_components=True)  # the model's components as shipped
 
         def process(self, text):
             yield len(self.nlp(text))

@@ -9,7 +9,7 @@ the rules' regular expressions its lower-case form matches): they are looked up 
 per distinct combination. The few rules over several tokens still go through a Matcher of their own, and
 only for a Doc that contains one of the words they need ("gon na", "let 's"). Precedence is the stock one:
 where several rules set the same attribute of a token, the rule added last wins.
-tests/test_attribute_rules.py checks that every token's POS, TAG, DEP, MORPH and LEMMA are the stock
+tests/test_table_components.py checks that every token's POS, TAG, DEP, MORPH and LEMMA are the stock
 component's.
 """
 from __future__ import annotations

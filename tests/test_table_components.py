@@ -1,5 +1,6 @@
-"""AttributeRules sets exactly the attributes the stock attribute_ruler sets, on the real model and on rules
-of every shape (one token, token sequences, NOT_IN, REGEX, negative index, competing rules)."""
+"""The table components give exactly the stock components' annotations: AttributeRules those of the
+attribute_ruler (on the real model, and on rules of every shape: one token, token sequences, NOT_IN, REGEX,
+negative index, competing rules), Lemmas those of the lemmatizer."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,9 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 
 from bench.corpus import write_corpus
 from tests.conftest import SEEDS
+from transforms import lemmas
 from transforms.attribute_rules import ATTRIBUTE_RULES, STOCK_RULER, AttributeRules, use_attribute_rules
+from transforms.lemmas import LEMMAS, STOCK_LEMMATIZER
 from transforms.nlp import DEFAULT_MODEL, load_nlp
 
 ATTRS = [POS, TAG, DEP, MORPH, LEMMA, HEAD]
@@ -27,12 +30,25 @@ def annotations(doc) -> tuple:
 
 @pytest.fixture(scope="module")
 def stock():
-    return load_nlp(DEFAULT_MODEL, attribute_rules=False)
+    return load_nlp(DEFAULT_MODEL, stock_components=True)
 
 
-def test_the_pipeline_uses_the_table_in_place_of_the_stock_component(nlp, stock):
-    assert STOCK_RULER in stock.pipe_names and STOCK_RULER not in nlp.pipe_names
-    assert nlp.pipe_names.index(ATTRIBUTE_RULES) == stock.pipe_names.index(STOCK_RULER)
+def test_the_pipeline_uses_the_tables_in_place_of_the_stock_components(nlp, stock):
+    for table, stock_name in ((ATTRIBUTE_RULES, STOCK_RULER), (LEMMAS, STOCK_LEMMATIZER)):
+        assert stock_name in stock.pipe_names and stock_name not in nlp.pipe_names
+        assert nlp.pipe_names.index(table) == stock.pipe_names.index(stock_name)
+
+
+def test_lemmas_are_asked_once_per_key_and_the_table_stays_bounded(stock, monkeypatch):
+    table = lemmas.Lemmas(stock.get_pipe(STOCK_LEMMATIZER))
+    docs = list(stock.pipe(COLLOQUIAL[:2], disable=[STOCK_LEMMATIZER]))
+    expected = [[t.lemma_ for t in doc] for doc in stock.pipe(COLLOQUIAL[:2])]
+    assert [[t.lemma_ for t in table(doc)] for doc in docs] == expected
+    assert 0 < len(table.known) < sum(len(doc) for doc in docs)  # "there", "is", "." come back
+    monkeypatch.setattr(lemmas, "MAX_KEYS", 3)
+    [short] = stock.pipe(["Ministers met."], disable=[STOCK_LEMMATIZER])
+    assert [t.lemma_ for t in table(short)] == ["minister", "meet", "."]
+    assert len(table.known) == 3  # the table was full: it started again with this Doc's keys
 
 
 def test_every_token_gets_the_stock_attributes(nlp, stock, tmp_path):
