@@ -3,8 +3,7 @@ import argparse
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.analyze import MAX_ENTITIES, MAX_STANCES
-from transforms.nlp import DEFAULT_MODEL
+from transforms.analyze import DEFAULT_MODEL, MAX_ENTITIES, MAX_STANCES
 
 DEFAULT_INPUT = "seeds/*"
 DEFAULT_OUTPUT = "out"

