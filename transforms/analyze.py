@@ -205,6 +205,7 @@ class AnnotateBatchFn(StageFn):
                 results = list(self._annotate(batch))
             except Exception:  # a failure outside any one story's analysis: find the culprit story by story
                 results = [result for story in batch for result in self._annotate_alone(story)]
+        self.stories_annotated.inc(sum(isinstance(result, Story) for result in results))
         yield from results
 
     def _annotate_alone(self, story: Story) -> list[Story | pvalue.TaggedOutput]:
@@ -224,7 +225,6 @@ class AnnotateBatchFn(StageFn):
             except Exception as error:  # one bad story must not fail its batch
                 yield self.reject(story, "NLP error", repr(error))
                 continue
-            self.stories_annotated.inc()
             yield annotated
 
     def _parse(self, texts: list[str]) -> Iterator[Doc | Exception]:
