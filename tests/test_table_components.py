@@ -95,4 +95,5 @@ def test_rules_no_table_can_decide_go_to_the_matcher():
     assert len(rules.matcher) == 2  # the two-token rules
     # a Doc goes through the Matcher only if it has one of their words
     assert rules.anchors[0] <= {rules.vocab.strings[word] for word in ("the", "deal")}
-    assert not rules._may_match(spacy.blank("en")("They rejected a plan."))
+    doc = spacy.blank("en")("They rejected a plan.")
+    assert not rules._may_match(lowers=[t.lower for t in doc], deps=[t.dep for t in doc])

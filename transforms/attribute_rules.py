@@ -127,8 +127,7 @@ class AttributeRules:
             self.table[key] = found
         return found
 
-    def _keys(self, doc: Doc) -> list[tuple]:
-        tags, lowers, deps, spaces = zip(*doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist())
+    def _keys(self, tags: tuple, lowers: tuple, deps: tuple, spaces: tuple) -> list[tuple]:
         columns = [
             tags,
             [lower if lower in self.lowers else OTHER for lower in lowers],
@@ -144,8 +143,9 @@ class AttributeRules:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        per_token = [self._rules_for(key) for key in self._keys(doc)]
-        if self.anchors is None or self._may_match(doc):
+        columns = tuple(zip(*doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()))
+        per_token = [self._rules_for(key) for key in self._keys(*columns)]
+        if self.anchors is None or self._may_match(lowers=columns[1], deps=columns[2]):
             self._apply_matches(doc, per_token)
         array = doc.to_array(list(ARRAY_ATTRS))
         for i, rules in enumerate(per_token):
@@ -157,9 +157,10 @@ class AttributeRules:
         doc.from_array(list(ARRAY_ATTRS), array)
         return doc
 
-    def _may_match(self, doc: Doc) -> bool:
-        lowers, deps = self.anchors
-        return any(lower in lowers or dep in deps for lower, dep in doc.to_array([LOWER, DEP]).tolist())
+    def _may_match(self, lowers: tuple, deps: tuple) -> bool:
+        """Whether a Doc with these LOWER and DEP values has a word the Matcher's patterns need."""
+        anchor_lowers, anchor_deps = self.anchors
+        return not anchor_lowers.isdisjoint(lowers) or not anchor_deps.isdisjoint(deps)
 
     def _apply_matches(self, doc: Doc, per_token: list[dict[int, tuple[int, Any]]]) -> None:
         """Merges the Matcher's rules into the tokens' own, rule by rule in the stock order."""
