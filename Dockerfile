@@ -30,7 +30,8 @@ COPY transforms transforms
 COPY schemas schemas
 COPY wirestream wirestream
 RUN pip install --no-cache-dir --no-deps . \
-    && cd / && python -c "from transforms.nlp import load_nlp; load_nlp()"
+    && cd / && python -c "from wirestream.transforms.nlp.model import load_nlp; load_nlp()" \
+    && ! python -c "import pipeline" 2>/dev/null
 
 # The flex template launcher runs this file with the template's parameters as --name=value flags.
 ENV FLEX_TEMPLATE_PYTHON_PY_FILE="${WORKDIR}/main.py"

@@ -6,7 +6,7 @@ the same as `wirestream run` with those flags. Beam logs at INFO so the launch l
 import logging
 import sys
 
-from pipeline.cli import main
+from wirestream.pipeline.cli import main
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

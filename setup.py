@@ -1,4 +1,9 @@
-"""wirestream: news wire analytics on Apache Beam. Also the `--setup_file` for Dataflow workers."""
+"""wirestream: news wire analytics on Apache Beam. Also the `--setup_file` for Dataflow workers.
+
+The repository's top-level folders install under one `wirestream` package (`pipeline/` as
+`wirestream.pipeline`, `transforms/` as `wirestream.transforms`, `schemas/` as `wirestream.schemas`), so
+the distribution adds no generic top-level module to site-packages.
+"""
 from pathlib import Path
 
 from setuptools import setup
@@ -11,8 +16,19 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
-    packages=["pipeline", "transforms", "schemas", "wirestream"],
-    package_data={"schemas": ["*.avsc", "history/*.avsc"], "transforms": ["data/*"]},
+    packages=[
+        "wirestream", "wirestream.pipeline", "wirestream.schemas", "wirestream.transforms",
+        "wirestream.transforms.wire", "wirestream.transforms.nlp",
+    ],
+    package_dir={
+        "wirestream": "wirestream", "wirestream.pipeline": "pipeline", "wirestream.schemas": "schemas",
+        "wirestream.transforms": "transforms",
+    },
+    package_data={
+        "wirestream.schemas": ["*.avsc", "history/*.avsc"],
+        "wirestream.transforms.wire": ["data/*"],
+        "wirestream.transforms.nlp": ["data/*"],
+    },
     include_package_data=True,
     install_requires=[
         "apache-beam[gcp]==2.77.0",
@@ -25,6 +41,6 @@ setup(
         "ftfy>=6.2",
         "lingua-language-detector>=2.0",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6.100"]},
-    entry_points={"console_scripts": ["wirestream=pipeline.cli:main"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "ruff==0.17.6"]},
+    entry_points={"console_scripts": ["wirestream=wirestream.pipeline.cli:main"]},
 )

@@ -54,9 +54,9 @@ TEXTS = "texts.json"
 def corpus_texts(directory: str) -> list[str]:
     """The texts spaCy reads in the pipeline (headline, blank line, body), parsed as the pipeline does;
     done once by the driver, so the raw variants do not pay for the parse stage's gazetteer."""
-    from transforms.analyze import analysis_text
-    from transforms.sources import CONTENT_TYPE_BY_EXTENSION, file_extension
-    from transforms.story import RawInput, parse_story
+    from wirestream.transforms.nlp.annotate import analysis_text
+    from wirestream.transforms.read import CONTENT_TYPE_BY_EXTENSION, file_extension
+    from wirestream.transforms.wire.story import RawInput, parse_story
 
     texts = []
     for path in sorted(Path(directory).iterdir()):
@@ -71,12 +71,12 @@ def run_raw(texts_path: str, model: str, plain: bool, n_process: int) -> int:
     """nlp.pipe at the pipeline's batch size, which is also faster than spaCy's default of 256 here."""
     import spacy
 
-    from pipeline.options import DEFAULT_BATCH_SIZE
-    from transforms.nlp import load_nlp
+    from wirestream.transforms.limits import BATCH_SIZE
+    from wirestream.transforms.nlp.model import load_nlp
 
     texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
     nlp = spacy.load(model) if plain else load_nlp(model)
-    return sum(1 for _ in nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE, n_process=n_process))
+    return sum(1 for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=n_process))
 
 
 def run_naive(texts_path: str, model: str) -> int:
@@ -85,7 +85,7 @@ def run_naive(texts_path: str, model: str) -> int:
 
     class NlpPerElement(beam.DoFn):
         def setup(self):
-            from transforms.nlp import load_nlp
+            from wirestream.transforms.nlp.model import load_nlp
             self.nlp = load_nlp(model, stock_components=True)  # the model's components as shipped
 
         def process(self, text):
@@ -109,7 +109,7 @@ def run_variant(name: str, texts_path: str, model: str) -> None:
 
 def variant_command(name: str, corpus: Path, output: Path, model: str) -> list[str]:
     if name in ("c", "d"):
-        command = [sys.executable, "-m", "pipeline", "run", "--input", str(corpus / "*"), "--output", str(output),
+        command = [sys.executable, "-m", "wirestream", "run", "--input", str(corpus / "*"), "--output", str(output),
                    "--spacy_model", model]
         if name == "d":
             command += ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]

@@ -28,11 +28,11 @@ from apache_beam import pvalue  # noqa: E402
 from apache_beam.utils import shared  # noqa: E402
 from corpus import story_text  # noqa: E402
 
-from transforms.analyze import AnnotateBatchFn  # noqa: E402
-from transforms.nlp import DEFAULT_MODEL  # noqa: E402
-from transforms.normalize import NormalizeDatelineFn  # noqa: E402
-from transforms.parse import ParseStoryFn  # noqa: E402
-from transforms.story import RawInput, Story  # noqa: E402
+from wirestream.transforms.analyze import AnnotateBatchFn  # noqa: E402
+from wirestream.transforms.datelines import NormalizeDatelineFn  # noqa: E402
+from wirestream.transforms.limits import DEFAULT_MODEL  # noqa: E402
+from wirestream.transforms.parse import ParseStoryFn  # noqa: E402
+from wirestream.transforms.wire.story import RawInput, Story  # noqa: E402
 
 MAX_BYTES = 262_144
 SYLLABLES = ["ka", "lo", "mir", "zan", "tu", "vek", "sha", "ro", "din", "qua", "bel", "tor", "nyx", "ul", "fen",

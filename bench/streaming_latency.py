@@ -6,7 +6,7 @@ What it does, in order:
 
 1. starts the real Pub/Sub emulator (`PubsubEmulator`, own process group) and creates a topic and a
    subscription;
-2. starts `python -m pipeline run --subscription ... --output TMP --window W` as a subprocess in its own
+2. starts `python -m wirestream run --subscription ... --output TMP --window W` as a subprocess in its own
    process group, and waits for its `streaming into` line (the spaCy model loads before that);
 3. publishes one warm-up story and waits until its record is in the output (so the first window and the
    lazy set-up of every step are paid before measuring); the warm-up is excluded from the stats;
@@ -60,8 +60,8 @@ if str(REPO) not in sys.path:
 
 from google.cloud import pubsub_v1  # noqa: E402
 
-from pipeline.publish import Heartbeat  # noqa: E402
-from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator  # noqa: E402
+from wirestream.pipeline.publish import Heartbeat  # noqa: E402
+from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator  # noqa: E402
 
 PROJECT = "wirestream-bench"
 READY_LINE = "streaming into"
@@ -102,7 +102,7 @@ def story_message(payloads, index: int, story_id: str) -> tuple[bytes, dict[str,
 
 
 class PipelineProcess:
-    """`python -m pipeline run ...` in its own process group, its output collected by a thread."""
+    """`python -m wirestream run ...` in its own process group, its output collected by a thread."""
 
     def __init__(self, subscription: str, output: str, window: int, extra: list[str], log_path: str):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -110,7 +110,7 @@ class PipelineProcess:
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "run", "--subscription", subscription, "--output", output,
+            [sys.executable, "-m", "wirestream", "run", "--subscription", subscription, "--output", output,
              "--window", str(window), *extra],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True,

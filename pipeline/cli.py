@@ -17,15 +17,15 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
-from pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
-from pipeline.options import WirestreamOptions
-from pipeline.publish import Heartbeat, publish_files
-from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
-from schemas import DEAD_LETTER, WIRE_STORY
-from transforms.metrics import NAMESPACE
 from wirestream import bigquery, read_dead_letters, read_stories
+from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
+from wirestream.pipeline.options import WirestreamOptions
+from wirestream.pipeline.publish import Heartbeat, publish_files
+from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
+from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
+from wirestream.transforms.stage import NAMESPACE
 
 SUMMARY_COUNTERS = (
     ("inputs read", "inputs_read"),

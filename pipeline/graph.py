@@ -10,15 +10,16 @@ from apache_beam.io.gcp.pubsub import PubsubMessage, WriteToPubSub
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.transforms import window
 
-from pipeline.options import WirestreamOptions
-from schemas import DEAD_LETTER
-from transforms.analyze import MAX_ENTITIES, MAX_STANCES, AnalyzeStories
-from transforms.dead_letters import StageFn, run_stage
-from transforms.dedup import DeduplicateStories
-from transforms.normalize import NormalizeDatelines
-from transforms.parse import ParseStories
-from transforms.sinks import DeadLetterSink, EncodeRecordFn, StoryRecordFn, StorySink, WriteAvro
-from transforms.sources import ReadStoryFiles, ReadStoryMessages
+from wirestream.pipeline.options import WirestreamOptions
+from wirestream.schemas import DEAD_LETTER
+from wirestream.transforms.analyze import AnalyzeStories
+from wirestream.transforms.datelines import NormalizeDatelines
+from wirestream.transforms.dedup import DeduplicateStories
+from wirestream.transforms.limits import MAX_ENTITIES, MAX_STANCES
+from wirestream.transforms.parse import ParseStories
+from wirestream.transforms.read import ReadStoryFiles, ReadStoryMessages
+from wirestream.transforms.stage import StageFn, run_stage
+from wirestream.transforms.write import DeadLetterSink, EncodeRecordFn, StoryRecordFn, StorySink, WriteAvro
 
 STORIES_DIR = "stories"
 DEAD_LETTER_DIR = "dead_letter"

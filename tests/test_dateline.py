@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from transforms.dateline import find_dateline
+from wirestream.transforms.wire.dateline import find_dateline
 
 REF = datetime.date(2024, 5, 14)
 D = datetime.date

@@ -11,8 +11,8 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from tests import avro_files
 from tests.conftest import REPO, write_inputs
-from transforms.dedup import DeduplicateStories
-from transforms.story import Story
+from wirestream.transforms.dedup import DeduplicateStories
+from wirestream.transforms.wire.story import Story
 
 
 def story(source: str, story_id: str, version: str | None, body: str = "Ministers backed the plan.") -> Story:
@@ -60,7 +60,7 @@ def test_a_batch_with_repeats_accounts_for_every_input(tmp_path):
         "brief.txt": brief,
     })
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--input", str(tmp_path / "in" / "*" / "*"),
+    result = subprocess.run([sys.executable, "-m", "wirestream", "run", "--input", str(tmp_path / "in" / "*" / "*"),
                              "--output", str(out)], cwd=REPO, capture_output=True, text=True, check=True)
     stories = avro_files.stories(str(out))
     kept = {(s["story_id"], s["version"]): s["source"].removeprefix(str(tmp_path / "in")) for s in stories}

@@ -1,8 +1,8 @@
 """The CLI as a user runs it: files in, Avro out, read back with fastavro."""
 import datetime
-from collections import Counter
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
@@ -14,7 +14,7 @@ from wirestream.stats import reason_class
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *args], cwd=REPO, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "wirestream", "run", *args], cwd=REPO, capture_output=True, text=True, check=True
     )
 
 

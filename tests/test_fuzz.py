@@ -27,21 +27,21 @@ from apache_beam.utils import shared
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.graph import ProcessStories, write_outputs
-from pipeline.options import WirestreamOptions
-from schemas import DEAD_LETTER, WIRE_STORY, load_schema
 from tests import avro_files
 from tests.bad_inputs import BAD_INPUTS
 from tests.conftest import REPO
-from transforms import analyze
-from transforms.metrics import NAMESPACE
-from transforms.nlp import DEFAULT_MODEL
-from transforms.normalize import NormalizeDatelineFn
-from transforms.parse import ParseStoryFn
-from transforms.sinks import StoryRecordFn
-from transforms.sources import message_to_raw_input
-from transforms.story import COMPLETE, NINJS, SKIPPED_LANGUAGE, TEXT, RawInput
+from wirestream.pipeline.graph import ProcessStories, write_outputs
+from wirestream.pipeline.options import WirestreamOptions
+from wirestream.schemas import DEAD_LETTER, WIRE_STORY, load_schema
 from wirestream.stats import reason_class
+from wirestream.transforms import analyze
+from wirestream.transforms.datelines import NormalizeDatelineFn
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.parse import ParseStoryFn
+from wirestream.transforms.read import message_to_raw_input
+from wirestream.transforms.stage import NAMESPACE
+from wirestream.transforms.wire.story import COMPLETE, NINJS, SKIPPED_LANGUAGE, TEXT, RawInput
+from wirestream.transforms.write import StoryRecordFn
 
 EXAMPLES = int(os.environ.get("WIRESTREAM_FUZZ_EXAMPLES", "300"))
 LIMIT = 20_000  # a small --max_story_bytes, so that oversized inputs are cheap to generate

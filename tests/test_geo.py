@@ -1,7 +1,7 @@
 """Tests of the shared gazetteer lookups."""
 import pytest
 
-from transforms import geo
+from wirestream.transforms.wire import geo
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,15 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.options import WirestreamOptions
 from tests import avro_files
 from tests.conftest import REPO, write_inputs
-from transforms.analyze import AnalyzeStories, annotate
-from transforms.hygiene import MOJIBAKE, clean_text
-from transforms.language import story_language
-from transforms.nlp import DEFAULT_MODEL
-from transforms.story import (
+from wirestream.pipeline.options import WirestreamOptions
+from wirestream.transforms.analyze import AnalyzeStories
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.nlp.annotate import annotate
+from wirestream.transforms.wire.hygiene import MOJIBAKE, clean_text
+from wirestream.transforms.wire.language import story_language
+from wirestream.transforms.wire.story import (
     COMPLETE,
     NINJS,
     SKIPPED_LANGUAGE,
@@ -154,8 +155,8 @@ def test_entities_and_stances_beyond_the_limits_are_cut_with_a_warning(nlp):
     full = annotate(story, nlp(body), 0)
     cut = annotate(story, nlp(body), 0, max_entities=3, max_stances=2)
     assert len(full.entities) == 5 and len(full.stances) == 5 and full.warnings == ()
-    assert [e["text"] for e in cut.entities] == names[:3]
-    assert [s["holder"] for s in cut.stances] == names[:2]
+    assert [e.text for e in cut.entities] == names[:3]
+    assert [s.holder for s in cut.stances] == names[:2]
     assert cut.warnings == ("entities truncated at 3 of 5", "stances truncated at 2 of 5")
 
 
@@ -163,7 +164,7 @@ def test_the_limits_are_options_that_reach_the_nlp_stage(tmp_path):
     names = ["Maria Alvarado", "John Okafor", "Li Schmidt", "Olga Nakamura", "Carlos Petrova"]
     inputs = write_inputs(tmp_path / "in", {"list.txt": " ".join(f"{n} backed the plan." for n in names).encode()})
     output = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "pipeline", "run", "--input", str(inputs / "*"), "--output", str(output),
+    subprocess.run([sys.executable, "-m", "wirestream", "run", "--input", str(inputs / "*"), "--output", str(output),
                     "--max_entities", "3", "--max-stances", "2"], cwd=REPO, capture_output=True, check=True)
     [record] = avro_files.stories(str(output))
     assert [e["text"] for e in record["entities"]] == names[:3] and len(record["stances"]) == 2

@@ -1,7 +1,7 @@
 """The English fast path of language detection: unmistakable English skips lingua; nothing else takes it."""
 import pytest
 
-from transforms.language import ENGLISH_SHARE, WORD, detector, english_share, story_language
+from wirestream.transforms.wire.language import ENGLISH_SHARE, WORD, detector, english_share, story_language
 
 # One news paragraph per language, written for these tests (each with its expected ISO 639-1 code).
 NOT_ENGLISH = [

@@ -11,9 +11,9 @@ from operator import itemgetter
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.graph import build_pipeline
 from tests import avro_files
 from tests.conftest import SEEDS
+from wirestream.pipeline.graph import build_pipeline
 
 
 def run_batch(output, *runner_args: str) -> tuple[list[dict], list[dict]]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from transforms import nlp as ner
-from transforms.nlp import NER_FIXES, default_lexicon
+from wirestream.transforms.nlp import ner
+from wirestream.transforms.nlp.ner import NER_FIXES, default_lexicon
 
 LEX = default_lexicon()
 

@@ -10,19 +10,19 @@ from collections import Counter
 
 import pytest
 
-from schemas import DEAD_LETTER, VERSION_KEY, VERSIONS, WIRE_STORY, schema_json
 from tests import avro_files
 from tests.conftest import REPO, SEEDS
 from wirestream import DeadLetter, StoryRecord, read_dead_letters, read_stories, schema_version
 from wirestream.bigquery import table_schema
 from wirestream.reader import avro_files as output_files
+from wirestream.schemas import DEAD_LETTER, VERSION_KEY, VERSIONS, WIRE_STORY, schema_json
 
 LATIN1_STORY = "MADRID (EFE) - El Gobierno aprobó la reforma el martes.".encode("latin-1")
 
 
 def wirestream(*args: str, check: bool = True, seed: str = "0") -> subprocess.CompletedProcess:
     """The installed command line as a user runs it; `seed` is the hash seed (set order) of that process."""
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=REPO, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "wirestream", *args], cwd=REPO, capture_output=True, text=True,
                           check=check, env={**os.environ, "PYTHONHASHSEED": seed})
 
 
@@ -222,7 +222,7 @@ def test_read_and_stats_on_an_empty_directory(tmp_path):
 def test_read_into_a_closed_pipe_ends_quietly(output):
     """`wirestream read out | head -1`: the reader going away is not a traceback."""
     out, _ = output
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "read", str(out)], cwd=REPO,
+    process = subprocess.Popen([sys.executable, "-m", "wirestream", "read", str(out)], cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.close()
     _, stderr = process.communicate(timeout=120)

@@ -11,11 +11,11 @@ import fastavro
 import pytest
 from fastavro.utils import generate_many
 
-from pipeline.cli import main
-from schemas import DEAD_LETTER, VERSION_KEY, VERSIONS, WIRE_STORY, load_schema, schema_json
 from tests import avro_files
 from tests.conftest import REPO, SEEDS
 from wirestream import StoryRecord, read_stories, schema_version
+from wirestream.pipeline.cli import main
+from wirestream.schemas import DEAD_LETTER, VERSION_KEY, VERSIONS, WIRE_STORY, load_schema, schema_json
 
 V1_STORY = {
     "story_id": "urn:test:evolution", "version": "1", "source": "test.txt", "headline": "Ministers back pact",
@@ -85,7 +85,7 @@ def test_v1_files_of_real_output_read_like_the_v2_files_through_the_consumer_api
     # the seeds are English and clean: their v2 values are the defaults, so the two files read the same
     assert from_v1 == list(read_stories(tmp_path / "stories" / "v2.avro")) == [
         StoryRecord.from_avro(r) for r in current]
-    printed = subprocess.run([sys.executable, "-m", "pipeline", "read", str(tmp_path), "--fields",
+    printed = subprocess.run([sys.executable, "-m", "wirestream", "read", str(tmp_path), "--fields",
                               "story_id,analysis,warnings"], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout.splitlines()
     assert len(printed) == 2 * len(current) and all('"analysis": "complete", "warnings": []' in p for p in printed)

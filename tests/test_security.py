@@ -19,7 +19,7 @@ def test_ids_that_look_like_paths_stay_inside_the_records(tmp_path):
         "b.json": json.dumps({"uri": "/etc/passwd", "body_text": ""}).encode(),
     })
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "pipeline", "run", "--input", str(inputs / "*"), "--output", str(out)],
+    subprocess.run([sys.executable, "-m", "wirestream", "run", "--input", str(inputs / "*"), "--output", str(out)],
                    cwd=REPO, capture_output=True, text=True, check=True)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert all(re.fullmatch(r"(stories/stories|dead_letter/dead_letter)-\d{5}-of-\d{5}\.avro", p) for p in written)

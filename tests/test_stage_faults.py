@@ -13,12 +13,13 @@ import fastavro
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from schemas import DEAD_LETTER, load_schema
-from transforms.analyze import AnalyzeStories
-from transforms.nlp import DEFAULT_MODEL
-from transforms.normalize import NormalizeDatelines
-from transforms.parse import ParseStories
-from transforms.story import TEXT, RawInput, Story
+from wirestream.schemas import DEAD_LETTER, load_schema
+from wirestream.transforms.analyze import AnalyzeStories
+from wirestream.transforms.datelines import NormalizeDatelines
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.parse import ParseStories
+from wirestream.transforms.wire.dateline import Dateline
+from wirestream.transforms.wire.story import TEXT, RawInput, Story
 
 LIMIT = 10_000
 GOOD = "GENEVA (Reuters) - Ministers resumed the talks on Monday."
@@ -54,7 +55,7 @@ def test_a_dateline_failure_dead_letters_that_story_only():
     bad_located = story("bad-located", GOOD.split(" - ")[1], located=["Geneva"])  # not a string
     with TestPipeline() as p:
         stories, dead = p | beam.Create([good, bad_date, bad_located]) | NormalizeDatelines(LIMIT)
-        assert_that(stories | beam.Map(lambda s: (s.story_id, s.dateline["city"])), equal_to([("good", "Moscow")]),
+        assert_that(stories | beam.Map(lambda s: (s.story_id, s.dateline.city)), equal_to([("good", "Moscow")]),
                     label="Stories")
         assert_that(dead | beam.Map(dead_letter_summary), equal_to([
             ("dateline", "dateline normalizer error", "AttributeError(\"'str' object has no attribute 'year'\")",
@@ -65,7 +66,7 @@ def test_a_dateline_failure_dead_letters_that_story_only():
 
 
 def test_an_nlp_failure_dead_letters_that_story_and_not_its_batch():
-    batch = [story("before", PUTIN), story("bad", PUTIN, dateline_span=("a", "b")), story("after", TASS)]
+    batch = [story("before", PUTIN), story("bad", PUTIN, dateline=Dateline("MOSCOW", None, None, None, None, start="a", end="b")), story("after", TASS)]
     with TestPipeline() as p:
         stories, dead = p | beam.Create(batch) | AnalyzeStories(DEFAULT_MODEL, LIMIT, max_batch_size=3)
         assert_that(stories | beam.Map(lambda s: (s.story_id, bool(s.entities))),

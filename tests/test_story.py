@@ -4,7 +4,16 @@ import json
 
 import pytest
 
-from transforms.story import NINJS, TEXT, RawInput, Rejected, html_to_text, parse_story, split_header, split_headline
+from wirestream.transforms.wire.story import (
+    NINJS,
+    TEXT,
+    RawInput,
+    Rejected,
+    html_to_text,
+    parse_story,
+    split_header,
+    split_headline,
+)
 
 LIMIT = 10_000
 

@@ -9,9 +9,9 @@ import time
 import pytest
 from google.cloud import pubsub_v1
 
-from pipeline.publish import Heartbeat, publish_files
 from tests import avro_files
 from tests.conftest import REPO, SEEDS, needs_emulator, wait_for
+from wirestream.pipeline.publish import Heartbeat, publish_files
 
 WINDOW_SECONDS = 5
 BACKLOG = 25
@@ -34,7 +34,7 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
     output = tmp_path / "out"
     backlog = publish_backlog(topic, BACKLOG)  # waiting in the subscription before the pipeline starts
     pipeline = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "--subscription", subscription, "--output", str(output),
+        [sys.executable, "-m", "wirestream", "run", "--subscription", subscription, "--output", str(output),
          "--window", str(WINDOW_SECONDS)],
         cwd=REPO, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )

@@ -10,10 +10,10 @@ import time
 import pytest
 from google.cloud import pubsub_v1
 
-from pipeline.publish import Heartbeat
-from pipeline.pubsub_emulator import PubsubEmulator
 from tests import avro_files
 from tests.conftest import REPO, needs_emulator, wait_for
+from wirestream.pipeline.publish import Heartbeat
+from wirestream.pipeline.pubsub_emulator import PubsubEmulator
 
 pytestmark = [needs_emulator, pytest.mark.emulator]
 WINDOW_SECONDS = 5
@@ -38,7 +38,7 @@ class RunningPipeline:
         self.log_path = tmp_path / "pipeline.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "run", "--subscription", subscription,
+                [sys.executable, "-m", "wirestream", "run", "--subscription", subscription,
                  "--output", str(self.output), "--window", str(WINDOW_SECONDS)],
                 cwd=REPO, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )

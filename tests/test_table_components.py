@@ -9,10 +9,11 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 
 from bench.corpus import write_corpus
 from tests.conftest import SEEDS
-from transforms import lemmas
-from transforms.attribute_rules import ATTRIBUTE_RULES, STOCK_RULER, AttributeRules, use_attribute_rules
-from transforms.lemmas import LEMMAS, STOCK_LEMMATIZER
-from transforms.nlp import DEFAULT_MODEL, load_nlp
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.nlp import lemmas
+from wirestream.transforms.nlp.attribute_rules import ATTRIBUTE_RULES, STOCK_RULER, AttributeRules, use_attribute_rules
+from wirestream.transforms.nlp.lemmas import LEMMAS, STOCK_LEMMATIZER
+from wirestream.transforms.nlp.model import load_nlp
 
 ATTRS = [POS, TAG, DEP, MORPH, LEMMA, HEAD]
 # Wording that the model's multi-token and regex rules are for, and tokens of whitespace only.

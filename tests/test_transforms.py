@@ -11,18 +11,19 @@ from apache_beam.io.filesystem import FileMetadata
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from schemas import WIRE_STORY, load_schema
 from tests.avro_files import read_records
 from tests.conftest import write_inputs
-from transforms import sinks
-from transforms.analyze import AnalyzeStories
-from transforms.dead_letters import StageFn
-from transforms.nlp import DEFAULT_MODEL
-from transforms.normalize import NormalizeDatelines
-from transforms.parse import ParseStories
-from transforms.sinks import StoryRecordFn, StorySink, WriteAvro
-from transforms.sources import ExpandStoryFile, ReadStoryFiles
-from transforms.story import NINJS, TEXT, RawInput, Story
+from wirestream.schemas import WIRE_STORY, load_schema
+from wirestream.transforms import write
+from wirestream.transforms.analyze import AnalyzeStories
+from wirestream.transforms.datelines import NormalizeDatelines
+from wirestream.transforms.limits import DEFAULT_MODEL
+from wirestream.transforms.parse import ParseStories
+from wirestream.transforms.read import ExpandStoryFile, ReadStoryFiles
+from wirestream.transforms.stage import StageFn
+from wirestream.transforms.wire.record import Entity, story_record
+from wirestream.transforms.wire.story import NINJS, TEXT, RawInput, Story
+from wirestream.transforms.write import StoryRecordFn, StorySink, WriteAvro
 
 LIMIT = 1000
 
@@ -84,7 +85,7 @@ def test_normalize_datelines_fills_the_dateline_and_rejects_a_bare_one():
     with TestPipeline() as p:
         dated, dead_letters = p | beam.Create(stories) | NormalizeDatelines(LIMIT)
         assert_that(dated | beam.Map(lambda s: (s.story_id, s.dateline and (
-            s.dateline["city"], s.dateline["country_code"], s.dateline["date"], s.dateline["agency"]))),
+            s.dateline.city, s.dateline.country_code, s.dateline.date, s.dateline.agency))),
             equal_to([("tass", ("Moscow", "RU", datetime.date(2021, 12, 30), "TASS")), ("none", None)]),
             label="Dated")
         assert_that(dead_letters | beam.Map(lambda d: (d["story_id"], d["stage"], d["reason"])),
@@ -100,10 +101,10 @@ def test_analyze_stories_extracts_entities_and_stances():
     )
     with TestPipeline() as p:
         analyzed, dead_letters = p | beam.Create([seed]) | AnalyzeStories(DEFAULT_MODEL, LIMIT)
-        persons = analyzed | beam.FlatMap(lambda s: [e["text"] for e in s.entities if e["label"] == "PERSON"])
+        persons = analyzed | beam.FlatMap(lambda s: [e.text for e in s.entities if e.label == "PERSON"])
         assert_that(persons, equal_to(["Vladimir Putin"]), label="Persons")
         against = analyzed | beam.FlatMap(
-            lambda s: [(t["holder"], t["label"]) for t in s.stances if "boycott" in t["target"]])
+            lambda s: [(t.holder, t.label) for t in s.stances if "boycott" in t.target])
         assert_that(against | beam.Distinct(), equal_to([("Russia", "AGAINST"), ("Vladimir Putin", "AGAINST")]),
                     label="Stances")
         assert_that(dead_letters, equal_to([]), label="NoDeadLetters")
@@ -112,7 +113,7 @@ def test_analyze_stories_extracts_entities_and_stances():
 def test_write_avro_writes_encoded_records_in_blocks_fastavro_reads_back(tmp_path):
     """Enough records for several blocks: each block is framed and compressed as fastavro's own writer would."""
     stories = [story(f"s{i}", f"Body text {i}. " * 40) for i in range(400)]
-    encoded = [sinks.encode(load_schema(WIRE_STORY), s.to_record()) for s in stories]
+    encoded = [write.encode(load_schema(WIRE_STORY), story_record(s)) for s in stories]
     assert sum(map(len, encoded)) > 3 * StorySink.BLOCK_BYTES
     with TestPipeline() as p:
         _ = p | beam.Create(encoded) | WriteAvro(
@@ -131,7 +132,7 @@ def test_ninjs_located_gives_the_dateline_when_the_body_has_none():
     located = located.replace(located="Saint-Louis, Senegal")
     with TestPipeline() as p:
         dated, _ = p | beam.Create([located]) | NormalizeDatelines(LIMIT)
-        assert_that(dated | beam.Map(lambda s: (s.dateline["city"], s.dateline["country_code"], s.dateline["date"])),
+        assert_that(dated | beam.Map(lambda s: (s.dateline.city, s.dateline.country_code, s.dateline.date)),
                     equal_to([("Saint-Louis", "SN", datetime.date(2024, 2, 8))]))
 
 
@@ -141,7 +142,7 @@ def decode_story_id(encoded: bytes) -> str:
 
 def test_story_records_that_the_schema_cannot_hold_become_dead_letters():
     good = story("good", "Talks resumed.")
-    broken = story("broken", "Talks resumed.").replace(entities=[{"text": "X", "label": "ORG"}])  # fields missing
+    broken = story("broken", "Talks resumed.").replace(entities=(Entity(text=None, label="ORG"),))  # no name
     with TestPipeline() as p:
         outputs = p | beam.Create([good, broken]) | beam.ParDo(StoryRecordFn(LIMIT)).with_outputs(
             StageFn.DEAD_LETTER, main=StageFn.STORIES)

@@ -1,1 +1,7 @@
-"""Wirestream stages: Beam transforms and the plain NLP logic they wrap."""
+"""wirestream's three floors.
+
+- `transforms/*.py`: the Beam stages, one module per stage (read, parse, dedup, datelines, analyze,
+  write), what every stage shares (`stage.py`) and every default (`limits.py`). No spaCy at module level.
+- `transforms/wire/`: plain wire-text logic, neither Beam nor spaCy.
+- `transforms/nlp/`: spaCy, imported only on the workers.
+"""

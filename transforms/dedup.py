@@ -8,7 +8,7 @@ written + dead letters written + duplicates dropped.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.coders import BooleanCoder
@@ -16,8 +16,8 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration, Timestamp
 
-from transforms.metrics import CountFn, counter
-from transforms.story import Story
+from wirestream.transforms.stage import CountFn, counter
+from wirestream.transforms.wire.story import Story
 
 
 def version_key(story: Story) -> str:

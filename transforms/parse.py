@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import apache_beam as beam
+from apache_beam import pvalue
 
-from transforms.dead_letters import StageFn, run_stage
-from transforms.metrics import counter
-from transforms.story import RawInput, Rejected, Story, parse_story
+from wirestream.transforms.stage import StageFn, counter, run_stage
+from wirestream.transforms.wire.story import RawInput, Story, parse_story
 
 
 class ParseStoryFn(StageFn):
@@ -18,17 +18,11 @@ class ParseStoryFn(StageFn):
         self.max_story_bytes = max_story_bytes
         self.stories_parsed = counter("stories_parsed")
 
-    def process(self, raw: RawInput) -> Iterator[Story]:
-        try:
-            story = parse_story(raw, self.max_story_bytes)
-        except Rejected as rejected:
-            yield self.reject(raw, rejected.reason, rejected.detail)
-            return
-        except Exception as error:  # noqa: BLE001 - a bug must not lose the input: keep it for replay
-            yield self.reject(raw, "parser error", repr(error))
-            return
-        self.stories_parsed.inc()
-        yield story
+    def process(self, raw: RawInput) -> Iterator[Story | pvalue.TaggedOutput]:
+        result = self.guarded(raw, lambda: parse_story(raw, self.max_story_bytes), "parser error")
+        if isinstance(result, Story):
+            self.stories_parsed.inc()
+        yield result
 
 
 class ParseStories(beam.PTransform):

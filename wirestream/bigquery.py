@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas import schema_json
+from wirestream.schemas import schema_json
 
 PRIMITIVES = {"string": "STRING", "bytes": "BYTES", "int": "INTEGER", "long": "INTEGER", "float": "FLOAT",
               "double": "FLOAT", "boolean": "BOOLEAN"}

@@ -18,7 +18,7 @@ import fastavro
 from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 
-from schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema, schema_json
+from wirestream.schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema, schema_json
 
 AVRO_SUFFIX = ".avro"
 GLOB_CHARS = "*?["

@@ -1,40 +1,35 @@
 """Entities per referent from a parsed story: one entry per person, organisation or place.
 
-Mentions come from `doc.ents` as corrected by the `wirestream_ner_fixes` component (transforms/nlp.py).
+Mentions come from `doc.ents` as corrected by the `wirestream_ner_fixes` component (nlp/ner/).
 Here they are grouped within the story: same name, surname -> full name, acronym <-> expansion, and a
 country's short forms ("the U.S.", "US", "United States"). A capital stays its own place: metonymy
 ("Washington said") is not guessed.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from transforms import geo
-from transforms.nlp import POSSESSIVES, acronym_of, after_title, company_short_name, default_lexicon
+from wirestream.transforms.nlp.ner import POSSESSIVES, acronym_of, after_title, company_short_name, default_lexicon
+from wirestream.transforms.wire import geo
+from wirestream.transforms.wire.record import Entity
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
-@dataclass
-class Entity:
-    """One referent of a story; `spans` are its mentions in the Doc (not serialized)."""
+class Referent(NamedTuple):
+    """An entity with its mentions in the Doc: the stance step reads both, the record only the entity."""
 
-    text: str
-    label: str
-    aliases: list[str] = field(default_factory=list)
-    mentions: int = 0
-    country_code: str | None = None
-    in_headline: bool = False
-    start: int | None = None  # body offsets of the first mention in the body
-    end: int | None = None
-    spans: list[Span] = field(default_factory=list, repr=False, compare=False)
+    entity: Entity
+    spans: list[Span]
 
 
 @dataclass
@@ -66,8 +61,8 @@ class _Group:
         return self._label
 
 
-def extract_entities(doc: Doc, body_offset: int = 0, skip: tuple[int, int] | None = None) -> list[Entity]:
-    """One Entity per referent, in order of first mention; spans overlapping `skip` (the dateline,
+def extract_entities(doc: Doc, body_offset: int = 0, skip: tuple[int, int] | None = None) -> list[Referent]:
+    """One Referent per referent, in order of first mention; spans overlapping `skip` (the dateline,
     reported separately) are left out."""
     spans = [
         s
@@ -170,39 +165,45 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
     return list(merged.values())
 
 
-def _to_entities(groups: list[_Group], body_offset: int) -> list[Entity]:
-    entities = []
+def _to_entities(groups: list[_Group], body_offset: int) -> list[Referent]:
+    found, mentions = [], []
     for g in groups:
         order = sorted(range(len(g.spans)), key=lambda k: g.spans[k].start)
         spans = [g.spans[k] for k in order]
         canonical = g.canonical
-        aliases = list(dict.fromkeys(g.forms[k] for k in order if g.forms[k] != canonical))
-        entity = Entity(text=canonical, label=g.label, aliases=aliases, mentions=len(spans), spans=spans)
-        entity.in_headline = spans[0].start_char < body_offset
+        aliases = tuple(dict.fromkeys(g.forms[k] for k in order if g.forms[k] != canonical))
         first_body = next((s for s in spans if s.start_char >= body_offset), None)
-        if first_body is not None:
-            entity.start, entity.end = first_body.start_char - body_offset, first_body.end_char - body_offset
-        entities.append(entity)
-    _add_country_codes(entities)
-    return entities
+        entity = Entity(
+            text=canonical, label=g.label, aliases=aliases, mentions=len(spans),
+            in_headline=spans[0].start_char < body_offset,
+            start=first_body.start_char - body_offset if first_body is not None else None,
+            end=first_body.end_char - body_offset if first_body is not None else None,
+        )
+        found.append(entity)
+        mentions.append(spans)
+    codes = _country_codes(found)
+    return [Referent(dataclasses.replace(entity, country_code=code), spans)
+            for entity, code, spans in zip(found, codes, mentions, strict=True)]
 
 
-def _add_country_codes(entities: list[Entity]) -> None:
+def _country_codes(entities: list[Entity]) -> list[str | None]:
     """Countries code themselves; other places are resolved preferring the story's main country. Only
     a GPE is looked up among cities; a region or facility ("New South Wales") takes the country of a
     province of that name only if the story names that country, so "the Gulf" does not become
     Papua New Guinea's Gulf Province."""
+    codes: list[str | None] = [None] * len(entities)
     countries = Counter()
-    for e in entities:
+    for i, e in enumerate(entities):
         if e.label in PLACE_LABELS and (code := geo.country_code(e.text)):
-            e.country_code = code
+            codes[i] = code
             countries[code] += e.mentions
         elif e.label == "NORP":
-            e.country_code = geo.demonym_country(e.text)
+            codes[i] = geo.demonym_country(e.text)
     prefer = countries.most_common(1)[0][0] if countries else None
-    for e in entities:
-        if e.label == "GPE" and e.country_code is None:
-            e.country_code = geo.place_country(e.text, prefer=prefer)
-        elif e.label in PLACE_LABELS and e.country_code is None:
+    for i, e in enumerate(entities):
+        if e.label == "GPE" and codes[i] is None:
+            codes[i] = geo.place_country(e.text, prefer=prefer)
+        elif e.label in PLACE_LABELS and codes[i] is None:
             code = geo.region_country(e.text, prefer=prefer)
-            e.country_code = code if code in countries else None
+            codes[i] = code if code in countries else None
+    return codes

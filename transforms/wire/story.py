@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from transforms.dateline import find_dateline
-from transforms.hygiene import clean_text
-from transforms.language import declared_code, story_language
+from wirestream.transforms import limits
+from wirestream.transforms.wire.dateline import Dateline, find_dateline
+from wirestream.transforms.wire.hygiene import clean_text
+from wirestream.transforms.wire.language import declared_code, story_language
+from wirestream.transforms.wire.record import Entity, Stance
 
 TEXT = "text"
 NINJS = "ninjs"
@@ -29,7 +31,6 @@ SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: not in Englis
 CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON escapes can make one: the bytes were strict UTF-8
 # ninjs nests a few levels (associations of items with subjects); far deeper is an attack or garbage.
-MAX_JSON_DEPTH = 64
 # A string, or an unterminated one to the end of the text: a match from every quote, never a failure to
 # backtrack from, so the scan is linear (a pattern that needs the closing quote rescans the rest of the text
 # from every escaped quote: 60,000 of them took 40 s).
@@ -79,32 +80,21 @@ class Story:
     reference_date: datetime.date | None = None
     located: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
-    dateline: dict[str, Any] | None = None
-    dateline_span: tuple[int, int] | None = None  # in body coordinates
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    stances: list[dict[str, Any]] = field(default_factory=list)
+    dateline: Dateline | None = None
+    entities: tuple[Entity, ...] = ()
+    stances: tuple[Stance, ...] = ()
     analysis: str = COMPLETE
     warnings: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Story:
         return dataclasses.replace(self, **changes)
 
-    def to_record(self) -> dict[str, Any]:
-        """The story as a `schemas/wire_story.avsc` record."""
-        return {
-            "story_id": self.story_id,
-            "version": self.version,
-            "source": self.source,
-            "headline": self.headline,
-            "body": self.body,
-            "language": self.language,
-            "published_at": self.published_at,
-            "dateline": self.dateline,
-            "entities": self.entities,
-            "analysis": self.analysis,
-            "warnings": list(self.warnings),
-            "stances": self.stances,
-        }
+    @property
+    def dateline_span(self) -> tuple[int, int] | None:
+        """Where the dateline found in the body is (body offsets): the NLP leaves it out of the entities."""
+        if self.dateline is None or self.dateline.start is None:
+            return None
+        return self.dateline.start, self.dateline.end
 
 
 def parse_story(raw: RawInput, max_bytes: int) -> Story:
@@ -213,8 +203,8 @@ def json_depth(text: str) -> int:
 
 
 def _story_from_ninjs(raw: RawInput, text: str) -> Story:
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and (depth := json_depth(text)) > MAX_JSON_DEPTH:
-        raise Rejected("JSON nested too deeply", f"{depth} levels > {MAX_JSON_DEPTH}")
+    if text.count("[") + text.count("{") > limits.MAX_JSON_DEPTH and (depth := json_depth(text)) > limits.MAX_JSON_DEPTH:
+        raise Rejected("JSON nested too deeply", f"{depth} levels > {limits.MAX_JSON_DEPTH}")
     try:
         item = json.loads(text)
     except json.JSONDecodeError as error:

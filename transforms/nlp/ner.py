@@ -9,25 +9,20 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from transforms import geo
-from transforms.analyze import DEFAULT_MODEL
-from transforms.attribute_rules import use_attribute_rules
-from transforms.lemmas import use_lemmas
+from wirestream.transforms.wire import geo
+from wirestream.transforms.wire.data import NLP_DATA, json_data
 
-PARAGRAPH_BREAKS = "wirestream_paragraph_breaks"
 NER_FIXES = "wirestream_ner_fixes"
-DATA_DIR = Path(__file__).parent / "data"
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
 PROPER_TAGS = frozenset({"NNP", "NNPS"})
@@ -38,8 +33,8 @@ _PLACE_TITLE_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
-class Lexicon:
-    """Closed-class words the rules key on, lower-cased (transforms/data/entity_lexicon.json)."""
+class EntityLexicon:
+    """Closed-class words the rules key on, lower-cased (transforms/nlp/data/entity_lexicon.json)."""
 
     titles: frozenset[str]
     office_words: frozenset[str]
@@ -70,8 +65,7 @@ class Lexicon:
     of_heads: Mapping[str, str]
 
     @classmethod
-    def load(cls, path: Path) -> Lexicon:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    def from_dict(cls, data: dict) -> EntityLexicon:
         return cls(**{
             name: MappingProxyType(dict(data[name])) if isinstance(data[name], dict) else frozenset(data[name])
             for name in cls.__dataclass_fields__
@@ -87,7 +81,7 @@ class Lexicon:
         return word in self.titles or word in self.office_words
 
 
-Rule = Callable[[Doc, list[Span], Lexicon], list[Span]]
+Rule = Callable[[Doc, list[Span], EntityLexicon], list[Span]]
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
@@ -102,7 +96,7 @@ def _is_caps_word(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
 
-def acronym_of(tokens: Iterable[str], lexicon: Lexicon) -> str | None:
+def acronym_of(tokens: Iterable[str], lexicon: EntityLexicon) -> str | None:
     """Initials of a multi-word name ("Russian Olympic Committee" -> "ROC"), function words skipped."""
     words = [w for w in tokens if w.lower() not in lexicon.acronym_skip_words and w[:1].isalpha()]
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
@@ -110,7 +104,7 @@ def acronym_of(tokens: Iterable[str], lexicon: Lexicon) -> str | None:
     return "".join(w[0] for w in words)
 
 
-def company_short_name(words: tuple[str, ...] | list[str], lexicon: Lexicon) -> tuple[str, ...] | None:
+def company_short_name(words: tuple[str, ...] | list[str], lexicon: EntityLexicon) -> tuple[str, ...] | None:
     """A company's name without its legal form or "Group" ("Fincantieri SpA" -> "Fincantieri", "Mitsui &
     Co. Ltd" -> "Mitsui"), or None when it has none."""
     words = tuple(words)
@@ -120,7 +114,7 @@ def company_short_name(words: tuple[str, ...] | list[str], lexicon: Lexicon) -> 
     return words[:end] if 0 < end < len(words) and words[0][:1].isupper() else None
 
 
-def fix_dateline_agency(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_dateline_agency(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Drops the agency in a dateline ("BRUSSELS, March 3 (Reuters) -"): it is the source, not a party."""
     kept = []
     for span in ents:
@@ -148,7 +142,7 @@ def _in_dateline_prefix(doc: Doc, index: int) -> bool:
     return doc[first].is_upper and doc[first].is_alpha and len(doc[first]) > 1
 
 
-def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Splits spans glued across a spaced dash or a line break ("West - Moscow") into their parts."""
     result = []
     for span in ents:
@@ -165,7 +159,7 @@ def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]
     return result
 
 
-def fix_trim(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and trailing
     possessives, punctuation and lower-case words ("Lower Saxony's", "Yunnan province", "The Games in")."""
     result = []
@@ -193,7 +187,7 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def _only_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+def _only_title(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> bool:
     """Whether tokens start..end are only title words ("Brig", "Lt. Gen") before a name or a dot: not a
     person, though a lone surname that is also a title ("Major said") is kept."""
     if end <= start or not all(lexicon.is_title_prefix_word(t.text) or t.text == "." for t in doc[start:end]):
@@ -215,7 +209,7 @@ def _hyphen_joined(doc: Doc, i: int) -> bool:
     )
 
 
-def after_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> int:
+def after_title(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> int:
     """Where a person's name starts after a title phrase ("Russian President", "Prime Minister")."""
     i, seen_title = start, False
     while i < end - 1:
@@ -233,7 +227,7 @@ def after_title(doc: Doc, start: int, end: int, lexicon: Lexicon) -> int:
     return i if seen_title else start
 
 
-def fix_not_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_not_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Drops spans that cannot be names: no capitalised word ("boycotts"), or a lone adjective
     modifying a common noun ("Olympic diplomatic boycott"), which is kept only as a demonym (NORP)."""
     result = []
@@ -251,7 +245,7 @@ def fix_not_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Drops portfolio words of a title tagged as names ("Trade" in "Trade Commissioner X",
     "Cabinet" in "Chief Cabinet Secretary X", "State" in "Secretary of State X")."""
     result = []
@@ -269,7 +263,7 @@ def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Sp
     return result
 
 
-def fix_role_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_role_person(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Relabels as PERSON a two-to-four-word capitalised name right after a role word
     ("WHO official Helena Brandt", "its director, Marit Holm") that the model called something else."""
     result = []
@@ -284,7 +278,7 @@ def fix_role_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def _looks_like_person(span: Span, lexicon: Lexicon) -> bool:
+def _looks_like_person(span: Span, lexicon: EntityLexicon) -> bool:
     words = [t for t in span if t.is_alpha]
     if not 2 <= len(span) <= 4 or len(words) != len(span) or not words[0].is_title or not words[-1].is_title:
         return False
@@ -294,7 +288,7 @@ def _looks_like_person(span: Span, lexicon: Lexicon) -> bool:
     return geo.country_code(span.text) is None
 
 
-def fix_extend_compounds(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_extend_compounds(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Extends a name left over proper-noun compounds the model left out ("GreenBelt Alliance"),
     never over titles, portfolio words, countries or other entities."""
     covered = {i for span in ents for i in range(span.start, span.end)}
@@ -321,7 +315,7 @@ def fix_extend_compounds(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[S
     return result
 
 
-def fix_heads(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_heads(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Relabels by the name's head word: events ("Beijing Winter Olympics") and facilities
     ("China-Laos Railway", "the Fukushima Daiichi plant") the model called places or organisations."""
     result = []
@@ -337,7 +331,7 @@ def fix_heads(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
         ):
             span = _relabel(span, "FAC")
         elif len(span) >= 2 and span[-1].is_title and (
-            (span.label_ in ("GPE", "LOC", "FAC", "PERSON") and last in lexicon.org_final_heads)
+            span.label_ in ("GPE", "LOC", "FAC", "PERSON") and last in lexicon.org_final_heads
         ):
             span = _relabel(span, "ORG")
         elif len(span) >= 2 and span.label_ in ("GPE", "LOC", "FAC", "ORG") and last in lexicon.holiday_heads and span[-1].is_title:
@@ -372,7 +366,7 @@ def fix_heads(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def fix_bare_regions(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_bare_regions(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Tags "the West" as a region (LOC), whatever the model said, when it stands alone (not as in
     "the West Bank")."""
     regions = {
@@ -387,7 +381,7 @@ def fix_bare_regions(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]
     return result + [Span(doc, i, i + 1, label="LOC") for i in sorted(regions)]
 
 
-def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """In all-caps or all-title-case lines (headlines) the model tags by case, not meaning: keep there
     only names also found in the normally cased text, or country names, with their labels."""
     lines = _caseless_lines(doc, lexicon)
@@ -421,7 +415,7 @@ def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
     return kept
 
 
-def _caseless_lines(doc: Doc, lexicon: Lexicon) -> list[tuple[int, int]]:
+def _caseless_lines(doc: Doc, lexicon: EntityLexicon) -> list[tuple[int, int]]:
     """Token ranges of lines whose case carries no information: every content word capitalised.
     Lines are screened as strings first so most stories cost no token walk."""
     lines, offset = [], 0
@@ -436,7 +430,7 @@ def _caseless_lines(doc: Doc, lexicon: Lexicon) -> list[tuple[int, int]]:
     return lines
 
 
-def fix_propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Makes the story consistent with itself: every occurrence of a name the model found once is
     tagged (and completes a shorter tag, "Saxony" -> "Lower Saxony"), a word of exactly one person's
     name that ends or starts it ("Meiners", "Xi") is a PERSON, an organisation's acronym an ORG, and
@@ -490,7 +484,7 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return list(result.values())
 
 
-def fix_country_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_country_person(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """A "person" whose name is a country ("Malawi", "Mali") or, written as one word, a national capital
     ("support for Kyiv") is the place, unless the story names a person with that name."""
     names = {t.text for s in ents if s.label_ == "PERSON" and len(s) > 1 for t in (s[0], s[-1])}
@@ -504,7 +498,7 @@ def fix_country_person(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
     ]
 
 
-def fix_places(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_places(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Relabels as a place (GPE) a person, organisation or non-demonym "NORP" the text says is a place: before a
     lower-case place noun ("Quang Ninh province", "Santa Fe provinces"), after one and "of" ("the town
     of Marcos Juarez"), or a known place before the title of an office held for it ("Maharashtra Chief
@@ -521,7 +515,7 @@ def fix_places(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def _located_place(doc: Doc, span: Span, places: set[int], lexicon: Lexicon, person_words: frozenset[str] = frozenset()) -> bool:
+def _located_place(doc: Doc, span: Span, places: set[int], lexicon: EntityLexicon, person_words: frozenset[str] = frozenset()) -> bool:
     """An organisation that is the gazetteer's region or big city and sits where places go: after a
     locative preposition ("units in Sevastopol", "troops into Crimea") or joined by "and" to a place
     ("Lower Saxony and Bremen"). A stake or shares "in" something are not a location."""
@@ -543,7 +537,7 @@ def _located_place(doc: Doc, span: Span, places: set[int], lexicon: Lexicon, per
     return any(i in places for i in joined)
 
 
-def _named_as_place(doc: Doc, span: Span, lexicon: Lexicon) -> bool:
+def _named_as_place(doc: Doc, span: Span, lexicon: EntityLexicon) -> bool:
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and after.lower_ in ("and", ","):  # "the Poltava and Sumy regions"
         k = span.end + 1
@@ -566,7 +560,7 @@ def _named_as_place(doc: Doc, span: Span, lexicon: Lexicon) -> bool:
     return False
 
 
-def fix_named_storms(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_named_storms(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """A name opening with a storm word ("Typhoon Yagi", "Hurricane Ian") is an event, whatever the
     model said."""
     return [
@@ -592,7 +586,7 @@ def _name_token(token) -> bool:
     return token.tag_ in PROPER_TAGS and token.is_alpha and any(c.isupper() for c in token.text)
 
 
-def fix_join_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_join_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Re-joins one name the model split in two: around "of"/"for" after an organisation's head word
     ("Siberian Branch" of "the Russian Academy of Sciences", "Alliance" for "the Republic", "the Port of"
     "Hamburg"), around "and" between two places before an organisation's head ("England and Wales Cricket
@@ -621,7 +615,7 @@ def _head_word(span: Span) -> str:
     return words[-1].lower_ if words else ""
 
 
-def _join_after(doc: Doc, span: Span, starts: dict[int, Span], covered: set[int], lexicon: Lexicon):
+def _join_after(doc: Doc, span: Span, starts: dict[int, Span], covered: set[int], lexicon: EntityLexicon):
     end = span.end
     # the model's "the Port of" + "Hamburg": the joiner is inside the first span
     if span[-1].lower_ in _JOINERS and len(span) > 1 and (nxt := starts.get(end)) is not None:
@@ -669,7 +663,7 @@ def _join_after(doc: Doc, span: Span, starts: dict[int, Span], covered: set[int]
     return None
 
 
-def fix_generic_institutions(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_generic_institutions(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Drops an institution noun used alone ("the Party said", "the Centre", "the Executive Board"): it
     names no particular body the reader could tell from the word."""
     return [
@@ -682,7 +676,7 @@ def fix_generic_institutions(doc: Doc, ents: list[Span], lexicon: Lexicon) -> li
     ]
 
 
-def fix_regnal_names(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_regnal_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """A monarch's or cleric's name after a regnal title ("King Felipe VI", "Crown Princess Leonor") is a
     person, with a regnal number ("Abdullah II") kept; a person's name followed by a regnal number takes it
     in."""
@@ -730,7 +724,7 @@ def _is_roman(token) -> bool:
     return token.is_upper and 1 <= len(token.text) <= 5 and bool(_ROMAN.fullmatch(token.text)) and token.text != "I"
 
 
-def fix_person_tail(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_person_tail(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Completes a person's name the model cut short: a hyphenated given name ("Kang Shin" + "-chul") or a
     last proper-noun word of a three-part name ("Yoon Suk" + "Yeol's")."""
     covered = {i for s in ents for i in range(s.start, s.end)}
@@ -753,7 +747,7 @@ def fix_person_tail(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def fix_legal_forms(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_legal_forms(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """A name ending in a company's legal form ("Fincantieri SpA", "Flughafen Muenchen GmbH") is an
     organisation, whatever the model said; a name right before one takes it in ("easyJet" + "plc"); and
     proper nouns before an untagged legal form ("Petroliam Nasional Bhd") become one."""
@@ -782,7 +776,7 @@ def fix_legal_forms(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     return result
 
 
-def _legal_tail(doc: Doc, end: int, covered: set[int], lexicon: Lexicon) -> int:
+def _legal_tail(doc: Doc, end: int, covered: set[int], lexicon: EntityLexicon) -> int:
     """End of the legal forms right after `end` ("Co. Ltd", "& Co.", "Sdn Bhd")."""
     while end < len(doc) and end not in covered:
         if doc[end].text in lexicon.legal_forms and "\n" not in doc[end - 1].whitespace_:
@@ -794,7 +788,7 @@ def _legal_tail(doc: Doc, end: int, covered: set[int], lexicon: Lexicon) -> int:
     return end
 
 
-def fix_described_orgs(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_described_orgs(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """A short name the text describes as an organisation is one: after a lower-case kind of organisation
     ("grid operator X", "videogame maker X Y"), before "party"/"union" ("the ruling X party", "the X and Y
     unions"), or followed by ", the ... company". A word of another person's name is left alone, and a
@@ -823,7 +817,7 @@ def fix_described_orgs(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
     return result
 
 
-def _described_org(doc: Doc, start: int, end: int, lexicon: Lexicon, appositive_only: bool = False) -> bool:
+def _described_org(doc: Doc, start: int, end: int, lexicon: EntityLexicon, appositive_only: bool = False) -> bool:
     if not appositive_only:
         before = doc[start - 1] if start > 0 else None
         if end - start <= 2 and before is not None and before.is_lower and before.lower_ in lexicon.org_descriptors and before.tag_ in ("NN", "NNS"):
@@ -849,7 +843,7 @@ def _known_place(text: str) -> bool:
     )
 
 
-def fix_fragments(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def fix_fragments(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Repairs names cut at the wrong place: one opening with a capitalised preposition ("Without Borders")
     takes in the untagged name word before it as an organisation ("Doctors Without Borders"); one glued
     across a comma to a title ("Sarawak, Economy" of "Sarawak, Economy Minister X") ends at the comma,
@@ -910,7 +904,7 @@ RULES: dict[str, Rule] = {
 class NerFixes:
     """Applies the configured rules in order and writes the result back to `doc.ents`."""
 
-    def __init__(self, lexicon: Lexicon, rules: list[str]):
+    def __init__(self, lexicon: EntityLexicon, rules: list[str]):
         unknown = set(rules) - RULES.keys()
         if unknown:
             raise ValueError(f"unknown NER fix rules: {sorted(unknown)}")
@@ -926,9 +920,9 @@ class NerFixes:
 
 
 @cache
-def default_lexicon() -> Lexicon:
+def default_lexicon() -> EntityLexicon:
     """The packaged lexicon, read once per process."""
-    return Lexicon.load(DATA_DIR / "entity_lexicon.json")
+    return EntityLexicon.from_dict(json_data(NLP_DATA, "entity_lexicon.json"))
 
 
 @Language.factory(
@@ -938,27 +932,7 @@ def default_lexicon() -> Lexicon:
     assigns=["doc.ents"],
 )
 def make_ner_fixes(nlp: Language, name: str, lexicon_path: str | None, rules: list[str]) -> NerFixes:
-    """`lexicon_path` None means the packaged transforms/data/entity_lexicon.json."""
-    return NerFixes(Lexicon.load(Path(lexicon_path)) if lexicon_path else default_lexicon(), rules)
-
-
-@Language.component(PARAGRAPH_BREAKS, assigns=["token.is_sent_start"])
-def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line ends a sentence: the parser otherwise runs a headline on into the lede."""
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
-    return doc
-
-
-def load_nlp(model_name: str = DEFAULT_MODEL, stock_components: bool = False) -> Language:
-    """Loads the model named by --spacy-model plus wirestream's own components. Its attribute_ruler and
-    lemmatizer are applied by table lookup (transforms/attribute_rules.py, transforms/lemmas.py: the same
-    annotations in a fraction of the time) unless `stock_components`, which keeps spaCy's (for comparisons)."""
-    nlp = spacy.load(model_name)
-    if not stock_components:
-        use_attribute_rules(nlp)
-        use_lemmas(nlp)
-    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
-    nlp.add_pipe(NER_FIXES, after="ner")
-    return nlp
+    """`lexicon_path` None means the packaged transforms/nlp/data/entity_lexicon.json."""
+    if lexicon_path:
+        return NerFixes(EntityLexicon.from_dict(json.loads(Path(lexicon_path).read_text(encoding="utf-8"))), rules)
+    return NerFixes(default_lexicon(), rules)

@@ -10,22 +10,23 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from transforms import geo
+from wirestream.transforms.wire import geo
+from wirestream.transforms.wire.data import WIRE_DATA, tsv_rows
 
 
 @dataclass(frozen=True)
 class Dateline:
-    """A story's dateline; `start`/`end` are offsets in the body (`end` is where the lede starts)."""
+    """A story's dateline; `start`/`end` are offsets in the body (`end` is where the lede starts), None
+    for one taken from ninjs `located` instead of the text."""
 
     raw: str
     city: str | None
     country_code: str | None
     date: datetime.date | None
     agency: str | None
-    start: int
-    end: int
+    start: int | None = None
+    end: int | None = None
 
 
 _MONTH = (
@@ -67,23 +68,17 @@ _MAX_LINES = 4  # the dateline sits on one of the first lines (after a headline 
 _PROSE_LINE = 200  # a longer line that is not a dateline is the lede: stop looking
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Tab-separated rows of a package data file, without comments."""
-    text = resources.files("transforms").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _agencies() -> dict[str, tuple[str, str]]:
     """Written agency (case-folded) -> (canonical name, home country)."""
-    return {written.casefold(): (canonical, home) for written, canonical, home in _rows("dateline_agencies.tsv")}
+    return {written.casefold(): (canonical, home) for written, canonical, home in tsv_rows(WIRE_DATA, "dateline_agencies.tsv")}
 
 
 @lru_cache(maxsize=1)
 def _states() -> dict[str, str]:
     """AP state/province abbreviation or full name (dots and case ignored) -> country."""
     table: dict[str, str] = {}
-    for abbreviation, name, country in _rows("dateline_ap_states.tsv"):
+    for abbreviation, name, country in tsv_rows(WIRE_DATA, "dateline_ap_states.tsv"):
         table[_plain(abbreviation)] = country
         table[_plain(name)] = country
     return table
@@ -92,7 +87,7 @@ def _states() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _standalone() -> dict[str, tuple[str, str | None]]:
     """AP stand-alone dateline city (dots and case ignored) -> (canonical name, country)."""
-    return {_plain(form): (name, country or None) for form, name, country in _rows("dateline_ap_standalone.tsv")}
+    return {_plain(form): (name, country or None) for form, name, country in tsv_rows(WIRE_DATA, "dateline_ap_standalone.tsv")}
 
 
 def _plain(text: str) -> str:
@@ -310,3 +305,17 @@ def find_dateline(body: str, reference_date: datetime.date | None = None) -> Dat
         if line_end - start > _PROSE_LINE:
             break
     return None
+
+
+def located_dateline(located: str, reference_date: datetime.date | None) -> Dateline:
+    """A dateline from ninjs `located` ("Dakar" or "Dakar, Senegal") for a story whose body has none."""
+    city, _, qualifier = (part.strip() for part in located.partition(","))
+    country = geo.country_code(qualifier) if qualifier else None
+    found = geo.canonical_city(city, within=country)
+    return Dateline(
+        raw=located,
+        city=found[0] if found else city,
+        country_code=country or (found[1] if found else None),
+        date=reference_date,
+        agency=None,
+    )

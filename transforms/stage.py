@@ -1,13 +1,38 @@
-"""Dead letters: every input a stage cannot process leaves through a tagged output, with its reason."""
+"""What every stage shares: the DoFn shape with its dead-letter output, and wirestream's counters.
+
+Every input a stage cannot process leaves through the tagged output DEAD_LETTER with its reason, and is
+counted; every counter lives in one namespace so a run's summary can query them.
+"""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import apache_beam as beam
 from apache_beam import pvalue
+from apache_beam.metrics import Metrics
 
-from transforms.metrics import counter
-from transforms.story import SURROGATE, RawInput, Story
+from wirestream.transforms.wire.story import SURROGATE, RawInput, Rejected, Story
+
+T = TypeVar("T")
+
+
+NAMESPACE = "wirestream"
+
+
+def counter(name: str):
+    return Metrics.counter(NAMESPACE, name)
+
+
+class CountFn(beam.DoFn):
+    """Counts the elements that pass through it."""
+
+    def __init__(self, name: str):
+        self.counter = counter(name)
+
+    def process(self, element: Any) -> Iterator[Any]:
+        self.counter.inc()
+        yield element
 
 
 class StageFn(beam.DoFn):
@@ -20,6 +45,16 @@ class StageFn(beam.DoFn):
     def __init__(self, max_payload_bytes: int):
         self.max_payload_bytes = max_payload_bytes
         self.dead_lettered = counter(f"dead_letters_{self.STAGE}")
+
+    def guarded(self, item: RawInput | Story, step: Callable[[], T], failure: str) -> T | pvalue.TaggedOutput:
+        """`step()`, or `item` as a dead letter: with the reason a `Rejected` gives, or else with `failure`
+        and the error, since a bug must not lose the input either (it is kept for replay)."""
+        try:
+            return step()
+        except Rejected as rejected:
+            return self.reject(item, rejected.reason, rejected.detail)
+        except Exception as error:  # noqa: BLE001
+            return self.reject(item, failure, repr(error))
 
     def reject(self, item: RawInput | Story, reason: str, detail: str | None = None) -> pvalue.TaggedOutput:
         self.dead_lettered.inc()

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO, NamedTuple
 
 import apache_beam as beam
-from apache_beam import pvalue
 import fastavro
+from apache_beam import pvalue
 from apache_beam.io import fileio
 from apache_beam.options.value_provider import StaticValueProvider
 
-from schemas import DEAD_LETTER, WIRE_STORY, load_schema, version_metadata
-from transforms.dead_letters import StageFn
-from transforms.metrics import CountFn
-from transforms.story import Story
+from wirestream.schemas import DEAD_LETTER, WIRE_STORY, load_schema, version_metadata
+from wirestream.transforms.stage import CountFn, StageFn
+from wirestream.transforms.wire.record import story_record
+from wirestream.transforms.wire.story import Story
 
 AVRO_SUFFIX = ".avro"
 
@@ -30,12 +30,7 @@ class StoryRecordFn(StageFn):
         self._schema = load_schema(WIRE_STORY)
 
     def process(self, story: Story) -> Iterator[bytes | pvalue.TaggedOutput]:
-        try:
-            encoded = encode(self._schema, story.to_record())
-        except Exception as error:
-            yield self.reject(story, "not representable in the Avro schema", repr(error))
-            return
-        yield encoded
+        yield self.guarded(story, lambda: encode(self._schema, story_record(story)), "not representable in the Avro schema")
 
 
 class EncodeRecordFn(beam.DoFn):

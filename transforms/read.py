@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 import apache_beam as beam
 from apache_beam import pvalue
@@ -12,9 +12,8 @@ from apache_beam.io.gcp.pubsub import PubsubMessage, ReadFromPubSub
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Timestamp
 
-from transforms.dead_letters import StageFn, run_stage
-from transforms.metrics import counter
-from transforms.story import NINJS, TEXT, RawInput, parse_timestamp
+from wirestream.transforms.stage import StageFn, counter, run_stage
+from wirestream.transforms.wire.story import NINJS, TEXT, RawInput, parse_timestamp
 
 CONTENT_TYPE_BY_EXTENSION = {".txt": TEXT, ".json": NINJS, ".jsonl": NINJS}
 

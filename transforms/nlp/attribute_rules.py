@@ -46,6 +46,7 @@ class AttributeRules:
     """Applies an AttributeRuler's rules (its patterns, attributes and indexes, in its order)."""
 
     def __init__(self, ruler: AttributeRuler):
+        self.ruler = ruler
         self.vocab = ruler.vocab
         self.attrs: list[dict[int, Any]] = ruler.attrs  # normalized, exactly as the stock component sets them
         self.indices: list[int] = ruler.indices
@@ -175,15 +176,26 @@ class AttributeRules:
             per_token[target] = merged
 
 
+    def to_disk(self, path: Any, *, exclude: Any = ()) -> None:
+        """Nothing of its own to save: its rules are the stock ruler's, which is saved beside it (disabled)."""
+
+    def from_disk(self, path: Any, *, exclude: Any = ()) -> AttributeRules:
+        """Rebuilt from the stock ruler, which `spacy.load` has loaded by now: it stands just before."""
+        self.__init__(self.ruler)
+        return self
+
+
 @Language.factory(ATTRIBUTE_RULES, default_config={"source": STOCK_RULER})
 def make_attribute_rules(nlp: Language, name: str, source: str) -> AttributeRules:
-    """Built from the pipeline's component `source`, which `use_attribute_rules` then removes."""
+    """Built from the pipeline's component `source`, which `use_attribute_rules` then disables."""
     return AttributeRules(nlp.get_pipe(source))
 
 
 def use_attribute_rules(nlp: Language) -> None:
-    """Puts AttributeRules in place of the stock attribute_ruler (a pipeline without one is left as it is)."""
+    """Puts AttributeRules in place of the stock attribute_ruler (a pipeline without one is left as it is).
+    The stock ruler stays in the pipeline, disabled: its patterns are saved with the pipeline and read
+    back by `spacy.load`, so `nlp.to_disk` keeps both."""
     if STOCK_RULER not in nlp.pipe_names:
         return
-    nlp.add_pipe(ATTRIBUTE_RULES, before=STOCK_RULER)
-    nlp.remove_pipe(STOCK_RULER)
+    nlp.add_pipe(ATTRIBUTE_RULES, after=STOCK_RULER)
+    nlp.disable_pipe(STOCK_RULER)

@@ -52,13 +52,14 @@ class Lemmas:
 
 @Language.factory(LEMMAS, default_config={"source": STOCK_LEMMATIZER})
 def make_lemmas(nlp: Language, name: str, source: str) -> Lemmas:
-    """Built around the pipeline's component `source`, which `use_lemmas` then takes out of the pipeline."""
+    """Built around the pipeline's component `source`, which `use_lemmas` then disables."""
     return Lemmas(nlp.get_pipe(source))
 
 
 def use_lemmas(nlp: Language) -> None:
-    """Puts Lemmas in place of the stock lemmatizer, if the pipeline has one whose answers are pure."""
+    """Puts Lemmas in place of the stock lemmatizer, if the pipeline has one whose answers are pure. The
+    stock lemmatizer stays in the pipeline, disabled: Lemmas asks it, and `nlp.to_disk` saves its tables."""
     if STOCK_LEMMATIZER not in nlp.pipe_names or nlp.get_pipe(STOCK_LEMMATIZER).mode not in PURE_MODES:
         return
-    nlp.add_pipe(LEMMAS, before=STOCK_LEMMATIZER)
-    nlp.remove_pipe(STOCK_LEMMATIZER)
+    nlp.add_pipe(LEMMAS, after=STOCK_LEMMATIZER)
+    nlp.disable_pipe(STOCK_LEMMATIZER)

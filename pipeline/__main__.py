@@ -1,4 +1,0 @@
-"""`python -m pipeline run ...` is the same as `wirestream run ...`."""
-from pipeline.cli import main
-
-main()

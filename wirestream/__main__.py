@@ -1,0 +1,4 @@
+"""`python -m wirestream ...` is the `wirestream` command."""
+from wirestream.pipeline.cli import main
+
+main()
