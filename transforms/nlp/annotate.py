@@ -18,15 +18,20 @@ def analysis_text(story: Story) -> tuple[str, int]:
     return story.body, 0
 
 
+def doc_dateline(story: Story, body_offset: int) -> tuple[int, int] | None:
+    """The story's dateline span in the text spaCy reads (body offsets moved past the headline)."""
+    if story.dateline_span is None:
+        return None
+    start, end = story.dateline_span
+    return start + body_offset, end + body_offset
+
+
 def annotate(
     story: Story, doc: Doc, body_offset: int, max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES
 ) -> Story:
     """Fills a story's entities and stances from its parsed Doc; beyond the limits, the first ones in
     document order are kept and a warning says how many there were."""
-    skip = None
-    if story.dateline_span:
-        skip = (story.dateline_span[0] + body_offset, story.dateline_span[1] + body_offset)
-    referents = extract_entities(doc, body_offset=body_offset, skip=skip)
+    referents = extract_entities(doc, body_offset=body_offset, skip=doc_dateline(story, body_offset))
     stances = extract_stances(doc, referents)
     warnings = list(story.warnings)
     for name, found, limit in (("entities", referents, max_entities), ("stances", stances, max_stances)):

@@ -12,8 +12,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirestream.transforms.limits import DEFAULT_MODEL, MAX_PIPE_CHARS, WARM_UP_STORIES
-from wirestream.transforms.nlp.annotate import analysis_text, annotate
+from wirestream.transforms.nlp.annotate import analysis_text, annotate, doc_dateline
 from wirestream.transforms.nlp.attribute_rules import use_attribute_rules
+from wirestream.transforms.nlp.context import set_dateline, story_doc
 from wirestream.transforms.nlp.lemmas import use_lemmas
 from wirestream.transforms.nlp.ner import NER_FIXES
 from wirestream.transforms.nlp.paragraphs import PARAGRAPH_BREAKS
@@ -70,7 +71,8 @@ class Annotator:
         """Each story annotated, or the error that stopped its analysis (one bad story must not fail
         its batch); an error outside any one story's analysis is raised."""
         texts = [analysis_text(story) for story in batch]
-        docs = self._parse([text for text, _ in texts])
+        datelines = [doc_dateline(story, body_offset) for story, (_text, body_offset) in zip(batch, texts, strict=True)]
+        docs = self._parse([text for text, _ in texts], datelines)
         for story, (_text, body_offset), doc in zip(batch, texts, docs, strict=True):
             try:
                 if isinstance(doc, Exception):
@@ -79,44 +81,47 @@ class Annotator:
             except Exception as error:
                 yield error
 
-    def _parse(self, texts: list[str]) -> Iterator[Doc | Exception]:
+    def _parse(self, texts: list[str], datelines: list[tuple[int, int] | None]) -> Iterator[Doc | Exception]:
         """Parses the batch in `nlp.pipe` runs of at most MAX_PIPE_CHARS characters, long stories in
         paragraph-aligned pieces joined back into one Doc; if a run fails, story by story to isolate the
         culprit, whose error takes its Doc's place. Docs are yielded as they are ready, so a batch's Docs
         are never all held at once. A batch without long stories runs the whole pipeline in `nlp.pipe`."""
         chunks = [chunk_text(text) for text in texts]
         if all(len(story_chunks) == 1 for story_chunks in chunks):
+            stories = iter(zip(texts, datelines, strict=True))
             for run in character_batches(texts):
-                yield from self._pipe(run, disable=[])
+                yield from self._pipe([story_doc(self.nlp, *next(stories)) for _ in run], disable=[])
             return
         pieces = [piece for story_chunks in chunks for piece in story_chunks]
         parsed: list[Doc | Exception] = []
+        datelines = list(datelines)
         for run in character_batches(pieces):
             parsed.extend(self._pipe(run, disable=self._skip))
             while chunks and len(parsed) >= len(chunks[0]):
                 count = len(chunks.pop(0))
-                yield self.whole(parsed[:count])
+                yield self.whole(parsed[:count], datelines.pop(0))
                 del parsed[:count]
 
-    def _pipe(self, run: list[str], disable: list[str]) -> list[Doc | Exception]:
+    def _pipe(self, run: list[str] | list[Doc], disable: list[str]) -> list[Doc | Exception]:
         try:
             return list(self.nlp.pipe(run, batch_size=len(run), disable=disable))
         except Exception:
             return [self._pipe_one(piece, disable) for piece in run]
 
-    def _pipe_one(self, piece: str, disable: list[str]) -> Doc | Exception:
+    def _pipe_one(self, piece: str | Doc, disable: list[str]) -> Doc | Exception:
         try:
             return self.nlp(piece, disable=disable)
         except Exception as error:
             return error
 
-    def whole(self, docs: list[Doc | Exception]) -> Doc | Exception:
+    def whole(self, docs: list[Doc | Exception], dateline: tuple[int, int] | None = None) -> Doc | Exception:
         """One story's Doc from its pieces (parsed without the story-level tail), the tail applied."""
         for doc in docs:
             if isinstance(doc, Exception):
                 return doc
         try:
             whole = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+            set_dateline(whole, dateline)
             for component in self._tail:
                 whole = component(whole)
         except Exception as error:
