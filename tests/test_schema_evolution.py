@@ -1,6 +1,7 @@
 """Schema evolution: yesterday's files read with today's schema and today's with yesterday's, through
 fastavro's schema resolution, and the policy that keeps that true (only added fields, each with a default)."""
 import copy
+import dataclasses
 import io
 import itertools
 import shutil
@@ -188,3 +189,38 @@ def test_the_pipeline_writes_the_current_version_into_every_file(seeds_output):
     for path in seeds_output.glob("*/*.avro"):
         with open(path, "rb") as handle:
             assert fastavro.reader(handle).metadata[VERSION_KEY] == str(VERSIONS[WIRE_STORY])
+
+
+def record_fields(avro_type) -> dict[str, dict]:
+    """Every record type in a schema, by name, with its field names in order."""
+    found = {}
+    if isinstance(avro_type, list):
+        for member in avro_type:
+            found |= record_fields(member)
+    elif isinstance(avro_type, dict):
+        if avro_type["type"] == "record":
+            found[avro_type["name"]] = [f["name"] for f in avro_type["fields"]]
+            for f in avro_type["fields"]:
+                found |= record_fields(f["type"])
+        elif avro_type["type"] == "array":
+            found |= record_fields(avro_type["items"])
+    return found
+
+
+def test_the_consumers_and_the_pipelines_dataclasses_hold_exactly_the_schemas_fields():
+    """Two sets of dataclasses mirror the schema: the consumers' (light, no pipeline code) and the ones the
+    stages emit (which may carry more, e.g. the dateline's offsets). Neither may drift from the .avsc."""
+    from wirestream import reader
+    from wirestream.transforms.wire import dateline, record, story
+
+    schema = record_fields(schema_json(WIRE_STORY))
+    consumers = {"WireStory": reader.StoryRecord, "Dateline": reader.Dateline, "Entity": reader.Entity,
+                 "Stance": reader.Stance}
+    pipeline = {"WireStory": story.Story, "Dateline": dateline.Dateline, "Entity": record.Entity,
+                "Stance": record.Stance}
+    assert schema.keys() == consumers.keys() == pipeline.keys()
+    for name, names in schema.items():
+        assert [f.name for f in dataclasses.fields(consumers[name])] == names, name
+        assert set(names) <= {f.name for f in dataclasses.fields(pipeline[name])}, name
+    dead_letter = record_fields(schema_json(DEAD_LETTER))["DeadLetter"]
+    assert [f.name for f in dataclasses.fields(reader.DeadLetter)] == dead_letter
