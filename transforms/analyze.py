@@ -17,6 +17,7 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.utils import shared
 
+from transforms import geo
 from transforms.dead_letters import StageFn, run_stage
 from transforms.metrics import counter
 from transforms.story import COMPLETE, Story
@@ -66,6 +67,11 @@ def annotate(
 
 
 def entity_record(entity: Entity) -> dict[str, Any]:
+    from transforms.entities import PLACE_LABELS
+
+    point = None
+    if entity.label in PLACE_LABELS and entity.country_code:  # a place the entity stage resolved
+        point = geo.place_point(entity.text, entity.country_code)
     return {
         "text": entity.text,
         "label": entity.label,
@@ -75,6 +81,7 @@ def entity_record(entity: Entity) -> dict[str, Any]:
         "in_headline": entity.in_headline,
         "start": entity.start,
         "end": entity.end,
+        **geo.point_fields(point),
     }
 
 

@@ -26,6 +26,7 @@ class Dateline:
     agency: str | None
     start: int
     end: int
+    admin1: str | None = None  # GeoNames code of a state or province qualifier ("Ore." -> "OR"), for coordinates
 
 
 _MONTH = (
@@ -80,12 +81,11 @@ def _agencies() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _states() -> dict[str, str]:
-    """AP state/province abbreviation or full name (dots and case ignored) -> country."""
-    table: dict[str, str] = {}
-    for abbreviation, name, country in _rows("dateline_ap_states.tsv"):
-        table[_plain(abbreviation)] = country
-        table[_plain(name)] = country
+def _states() -> dict[str, tuple[str, str | None]]:
+    """AP state/province abbreviation or full name (dots and case ignored) -> (country, GeoNames admin1 code)."""
+    table: dict[str, tuple[str, str | None]] = {}
+    for abbreviation, name, country, admin1 in _rows("dateline_ap_states.tsv"):
+        table[_plain(abbreviation)] = table[_plain(name)] = (country, admin1 or None)
     return table
 
 
@@ -160,7 +160,8 @@ def _title(text: str) -> str:
 
 def _qualifier_country(qualifier: str, prefer: str | None) -> str | None:
     """Country named by what follows the city: a state or province, a country, or a region."""
-    return _states().get(_plain(qualifier)) or geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
+    state = _states().get(_plain(qualifier))
+    return state[0] if state else geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
 
 
 def _locate(
@@ -200,7 +201,7 @@ def _build(
 ) -> Dateline | None:
     """Dateline from a parsed prefix; `strict` forms (no agency credit) need a well-known place."""
     city_text = prefix.groupdict().get("city")
-    city = country = None
+    city = country = admin1 = None
     if city_text and _plain(city_text) == "UNDATED":  # AP's dateline for stories from no one place
         city_text = None
     if city_text:
@@ -209,6 +210,7 @@ def _build(
         located = _locate(city_text, quals, home, _STRICT_POPULATION if strict else 0, strict)
         if located:
             city, country = located
+            admin1 = next((state[1] for q in quals if (state := _states().get(_plain(q))) and state[0] == country), None)
         elif strict or not city_text.isupper() or len(city_text) > _MAX_UNKNOWN_CITY:
             return None  # an unknown place is only believed in capitals before an agency credit
         else:
@@ -220,7 +222,7 @@ def _build(
     start, end = span
     return Dateline(
         raw=body[start:end].rstrip(), city=city, country_code=country, date=date,
-        agency=credit[0] if credit else None, start=start, end=end,
+        agency=credit[0] if credit else None, start=start, end=end, admin1=admin1,
     )
 
 

@@ -22,23 +22,29 @@ def located_dateline(located: str, reference_date: datetime.date | None) -> dict
     city, _, qualifier = (part.strip() for part in located.partition(","))
     country = geo.country_code(qualifier) if qualifier else None
     found = geo.canonical_city(city, within=country)
+    country = country or (found[1] if found else None)
     return {
         "raw": located,
         "city": found[0] if found else city,
-        "country_code": country or (found[1] if found else None),
+        "country_code": country,
         "date": reference_date,
         "agency": None,
+        **geo.point_fields(geo.place_point(found[0], country, city=True) if found else None),
     }
 
 
 def dateline_record(dateline: Dateline) -> dict[str, Any]:
     """The `Dateline` record of `schemas/wire_story.avsc`."""
+    point = None
+    if dateline.city:
+        point = geo.place_point(dateline.city, dateline.country_code, admin1=dateline.admin1, city=True)
     return {
         "raw": dateline.raw,
         "city": dateline.city,
         "country_code": dateline.country_code,
         "date": dateline.date,
         "agency": dateline.agency,
+        **geo.point_fields(point),
     }
 
 
