@@ -14,11 +14,12 @@ import apache_beam as beam
 from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
 from pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
 from pipeline.options import WirestreamOptions
+from pipeline.progress import Progress
 from pipeline.publish import Heartbeat, publish_files
 from pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from schemas import DEAD_LETTER, WIRE_STORY
@@ -34,6 +35,7 @@ SUMMARY_COUNTERS = (
     ("duplicates dropped", "duplicates_dropped"),
 )
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
+IN_PROCESS_RUNNERS = ("DirectRunner", "FnApiRunner")  # whose counters pipeline/progress.py can read
 
 
 def run(argv: list[str]) -> PipelineResult:
@@ -42,6 +44,7 @@ def run(argv: list[str]) -> PipelineResult:
     if "-h" in argv or "--help" in argv:
         print_options_help()
         sys.exit(0)
+    show_progress, argv = progress_flag(argv)
     options = PipelineOptions(argv)
     wirestream = options.view_as(WirestreamOptions)
     if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
@@ -54,7 +57,12 @@ def run(argv: list[str]) -> PipelineResult:
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, options)
-    result = pipeline.run()
+    in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
+    if not streaming and in_process and (sys.stderr.isatty() if show_progress is None else show_progress):
+        with Progress(sys.stderr):
+            result = pipeline.run()
+    else:
+        result = pipeline.run()
     if dry_run:
         print(f"wirestream: dry run: the job was translated for {runner}, nothing was submitted")
     elif runner not in LOCAL_RUNNERS:
@@ -75,6 +83,15 @@ def run(argv: list[str]) -> PipelineResult:
     return result
 
 
+def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
+    """`--progress` / `--no-progress` (None: neither, so only on a terminal), and the other arguments. A flag
+    of this command, not a pipeline option: it means nothing to a managed runner or a template."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction)
+    known, rest = parser.parse_known_args(argv)
+    return known.progress, rest
+
+
 def stop_on_signals() -> None:
     """Ctrl-C and SIGTERM both stop a long-running command cleanly, even when started in the background."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -86,6 +103,9 @@ def print_options_help() -> None:
         prog="wirestream run", description="Runs the pipeline. Every Apache Beam pipeline option is accepted too."
     )
     WirestreamOptions._add_argparse_args(parser)
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                        help="A local batch run prints inputs done, rate and time left to stderr every few "
+                             "seconds (default: only when stderr is a terminal).")
     parser.print_help()
 
 
