@@ -12,7 +12,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.10",
     packages=["pipeline", "transforms", "schemas", "wirestream"],
-    package_data={"schemas": ["*.avsc", "history/*.avsc"], "transforms": ["data/*"]},
+    package_data={"schemas": ["*.avsc", "history/*.avsc"], "transforms": ["data/*"], "wirestream": ["assets/*"]},
     include_package_data=True,
     install_requires=[
         "apache-beam[gcp]==2.77.0",

@@ -26,6 +26,7 @@ from schemas import DEAD_LETTER, WIRE_STORY
 from transforms.metrics import NAMESPACE
 from wirestream import bigquery, read_dead_letters, read_stories
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
+from wirestream.report import build_report
 from wirestream.stats import collect, render
 
 SUMMARY_COUNTERS = (
@@ -196,6 +197,22 @@ def stats(argv: list[str]) -> None:
         sys.exit(f"wirestream stats: {error}")
 
 
+def report(argv: list[str]) -> None:
+    """`wirestream report OUT --output report.html`: the page of wirestream/report.py."""
+    parser = argparse.ArgumentParser(prog="wirestream report", description="Writes one self-contained HTML page "
+                                     "(opens offline) of stories over time, a map, top entities, stances, dead letters.")
+    parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
+    parser.add_argument("--output", required=True, help="the HTML file to write")
+    args = parser.parse_args(argv)
+    try:
+        page = build_report(*args.paths)
+    except FileNotFoundError as error:
+        sys.exit(f"wirestream report: {error}")
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    print(f"wirestream: report written to {args.output}")
+
+
 def bq_schema(argv: list[str]) -> None:
     """`wirestream bq-schema`: the BigQuery table schema of the output, as JSON for `bq mk --table`."""
     parser = argparse.ArgumentParser(prog="wirestream bq-schema", description="Prints the BigQuery schema of the "
@@ -249,7 +266,7 @@ def emulator(argv: list[str]) -> None:
 
 
 COMMANDS = {"run": run, "publish": publish, "emulator": emulator, "read": read, "stats": stats,
-            "bq-schema": bq_schema}
+            "report": report, "bq-schema": bq_schema}
 
 
 def main(argv: list[str] | None = None) -> None:
