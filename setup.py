@@ -25,6 +25,7 @@ setup(
         "wirestream.transforms": "transforms",
     },
     package_data={
+        "wirestream": ["assets/*"],
         "wirestream.schemas": ["*.avsc", "history/*.avsc"],
         "wirestream.transforms.wire": ["data/*"],
         "wirestream.transforms.nlp": ["data/*"],
