@@ -6,10 +6,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-import numpy
-from spacy.attrs import IS_ALPHA, IS_UPPER, LEMMA
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Token
 
+from wirestream.transforms.nlp.context import dateline_span
 from wirestream.transforms.nlp.entities import Referent
 from wirestream.transforms.nlp.stances.lexicon import StanceLexicon
 from wirestream.transforms.wire.record import Entity
@@ -112,24 +112,11 @@ def _find_quotes(text: str, para_starts: list[int]) -> list[Quote]:
 
 
 def _dateline_tokens(doc: Doc) -> set[int]:
-    """Tokens of a paragraph-initial dateline ("NAIROBI, Kenya (AFP) -"): the parser often makes the
-    city the subject of the first sentence, and a dateline never holds a stance."""
-    found: set[int] = set()
-    if not len(doc):
-        return found
-    for i in numpy.flatnonzero(doc.to_array(IS_UPPER) & doc.to_array(IS_ALPHA)):
-        tok = doc[int(i)]
-        before = doc[tok.i - 1] if tok.i else None
-        if len(tok) < 2 or (before is not None and "\n" not in before.text and "\n" not in before.whitespace_):
-            continue
-        window = doc[tok.i:tok.i + 14]
-        end = next((t.i for t in window if t.text in ("-", "--", "–", "—") or t.text.endswith("/.")), None)
-        head = [t for t in window if t.i < end] if end is not None else []
-        if end is not None and (any(t.text == "," for t in head) or (  # "PARIS (AFP) -": no comma, but only
-                any(t.text == "(" for t in head)                       # names before the agency's bracket
-                and not any(t.is_space or "\n" in t.whitespace_ or (t.is_alpha and t.is_lower) for t in head))):
-            found.update(range(tok.i, end + 1))
-    return found
+    """Tokens of the story's dateline ("NAIROBI, Kenya (AFP) -"), as wire/dateline.py found it: the parser
+    often makes the city the subject of the first sentence, and a dateline never holds a stance."""
+    chars = dateline_span(doc)
+    span = doc.char_span(*chars, alignment_mode="contract") if chars is not None else None
+    return set(range(span.start, span.end)) if span is not None else set()
 
 
 def _is_subject_mention(tok: Token) -> bool:
