@@ -19,6 +19,7 @@ setup(
     packages=[
         "wirestream", "wirestream.pipeline", "wirestream.schemas", "wirestream.transforms",
         "wirestream.transforms.wire", "wirestream.transforms.nlp",
+        "wirestream.transforms.nlp.stances",
     ],
     package_dir={
         "wirestream": "wirestream", "wirestream.pipeline": "pipeline", "wirestream.schemas": "schemas",
