@@ -68,7 +68,7 @@ def _realise(cue: Cue, story: Story) -> list[Stance]:
     evidence = story.text[sentence.start_char:sentence.end_char].strip()
     out: list[Stance] = []
     for t in cue.targets:
-        target = target_phrase(story, t, cue.clause)
+        target = target_phrase(story, t, cue.clause, cue.inferred)
         if target is None:
             continue
         if target[1] in PLACE_LABELS and cue.lemma in lex.no_place_target:

@@ -34,6 +34,7 @@ class Cue:
     lemma: str = ""
     neutral_if_negated: bool = False
     evidence_tok: Token | None = None
+    inferred: bool = False  # the stance is inferred (from a request or an obligation), not stated
     clause: str = ""  # targets are clauses: "verb" (verb and complements) or "subject" (with their own subject)
 
 
@@ -202,6 +203,16 @@ def _request_cues(verb: Token, story: Story) -> list[Cue]:
         ent = story.ent_of.get(objects[0].i) if objects else None
         if objects and (ent is None or ent.label != "PERSON"):  # "wanted the minister": not a position
             cues.append(Cue(FAVOR, 0.8, verb, conjoined(objects[0]), lemma=lemma))
+    if lemma in lex.request_clause_verbs and xcomps and (addressee := _addressee(verb, story)) is not None:
+        # "asked Germany to extradite X": what the requester wants of a named party. Appeals to unnamed
+        # groups ("urged both sides to return to the table") are a mediator's, and not taken.
+        wanted = xcomps[0]
+        if wanted.lemma_ in lex.reversal_verbs:  # "urged the ministry to scrap the levy"
+            objects = [c for c in wanted.children if c.dep_ == "dobj" and c is not addressee]
+            if objects:
+                cues.append(Cue(AGAINST, 0.75, verb, conjoined(objects[0]), lemma=lemma, inferred=True))
+        elif wanted.lemma_ not in lex.verbs:
+            cues.append(Cue(FAVOR, 0.75, verb, [wanted], lemma=lemma, clause="verb", inferred=True))
     if lemma in lex.mandative_verbs:
         for c in verb.children:
             if c.dep_ == "ccomp" and (c.tag_ in ("VB", "VBP") or any(
@@ -216,6 +227,20 @@ def _request_cues(verb: Token, story: Story) -> list[Cue]:
             if objects:
                 cues.append(Cue(FAVOR, 0.8, verb, objects, lemma=lemma))
     return cues
+
+
+def _addressee(verb: Token, story: Story) -> Token | None:
+    """The named party a request is made to: the object ("urged Japan to ..."), or the object of the verb's
+    preposition ("called on France to ..."), when it is an entity or an institution ("the authorities")."""
+    preps = story.lex.request_clause_verbs[verb.lemma_]
+    if preps:
+        candidates = [o for prep in prep_children(verb, preps) for o in pobjs(prep)]
+    else:
+        candidates = [c for c in verb.children if c.dep_ == "dobj"]
+    for tok in candidates[:1]:
+        if story.ent_of.get(tok.i) is not None or tok.lemma_ in story.lex.holder_roles:
+            return tok
+    return None
 
 
 def _phrasal_cues(verb: Token, story: Story) -> list[Cue]:

@@ -52,6 +52,7 @@ class StanceLexicon:
     reason_verbs: frozenset[str]
     reason_preps: frozenset[str]
     request_object_verbs: frozenset[str]
+    request_clause_verbs: dict[str, frozenset[str]]  # lemma -> prepositions of the addressee (none: the object)
     mandative_verbs: frozenset[str]
     mandative_auxiliaries: frozenset[str]
     proposal_verbs: frozenset[str]
@@ -70,7 +71,7 @@ class StanceLexicon:
         Token object per token: only tokens these match can yield a cue in `find_cues`."""
         lemmas = (self.verbs.keys() | self.negation_flips.keys() | self.nouns.keys() | self.in_phrases.keys()
                   | self.neutral_verbs.keys() | self.position_nouns | {lemma for lemma, _ in self.phrasal_verbs}
-                  | self.request_object_verbs | self.mandative_verbs | self.proposal_verbs | self.agreement_verbs.keys()
+                  | self.request_object_verbs | self.request_clause_verbs.keys() | self.mandative_verbs | self.proposal_verbs | self.agreement_verbs.keys()
                   | self.gratitude_nouns | self.obligation_reporters)
         lowers = self.adjectives.keys() | self.verb_preps.keys() | self.neutral_adjectives.keys()
         object.__setattr__(self, "cue_lemmas", _hashes(lemmas))
@@ -132,6 +133,7 @@ def load_lexicon() -> StanceLexicon:
         reason_verbs=frozenset(raw["reason_verbs"]),
         reason_preps=frozenset(raw["reason_preps"]),
         request_object_verbs=frozenset(raw["request_object_verbs"]),
+        request_clause_verbs={k: frozenset(v) for k, v in raw["request_clause_verbs"].items()},
         mandative_verbs=frozenset(raw["mandative_verbs"]),
         mandative_auxiliaries=frozenset(raw["mandative_auxiliaries"]),
         proposal_verbs=frozenset(raw["proposal_verbs"]),

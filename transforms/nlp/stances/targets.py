@@ -22,6 +22,8 @@ TEMPORAL_PREPS = frozenset({"by", "until", "at", "during", "after", "before", "s
 CLAUSE_DROP_DEPS = frozenset({"punct", "relcl", "advcl", "appos", "cc", "conj", "mark", "aux", "det", "parataxis",
                               "advmod", "npadvmod"})
 MAX_CLAUSE_TOKENS = 14
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+MAX_ANTECEDENT_DISTANCE = 400
 STOPWORDS = frozenset("a an the of to in on for and or by with from at as its their his her this that these those "
                       "any all some new".split())
 
@@ -43,6 +45,22 @@ def _np_text(tok: Token, with_pp: bool = True) -> str:
                     return _join(keep) + f" {prep.text} {inner}"
             break
     return _join(keep)
+
+
+def _bare_definite(tok: Token) -> bool:
+    """ "the decision", "these restrictions": a definite head noun with nothing that says which."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) and not any(
+        c.dep_ in NP_LEFT_DEPS or c.dep_ in ("prep", "acl", "poss") for c in tok.children)
+
+
+def _antecedent(tok: Token) -> Token | None:
+    """The nearest earlier mention of the same noun that says which ("the plan to close the plant")."""
+    for j in range(tok.i - 1, max(-1, tok.i - MAX_ANTECEDENT_DISTANCE), -1):
+        cand = tok.doc[j]
+        if cand.lemma_ == tok.lemma_ and cand.pos_ == "NOUN" and not _bare_definite(cand) and any(
+                c.dep_ in NP_LEFT_DEPS or c.dep_ in ("prep", "acl", "poss") for c in cand.children):
+            return cand
+    return None
 
 
 def _temporal(prep: Token) -> bool:
@@ -92,9 +110,16 @@ def _join(tokens: list[Token]) -> str:
                    for k, t in enumerate(toks)).strip()
 
 
-def target_phrase(story: Story, tok: Token, clause: str = "") -> tuple[str, str | None] | None:
+def target_phrase(story: Story, tok: Token, clause: str = "", inferred: bool = False) -> tuple[str, str | None] | None:
+    """The text and entity label of a target token. `inferred`: the stance itself is inferred (from a request),
+    so an anaphor ("to lift the restrictions") must be resolved to an antecedent that names it, or no triple."""
     if clause:
         return clause_phrase(tok, with_subject=clause == "subject"), None
+    if inferred and _bare_definite(tok):
+        antecedent = _antecedent(tok)
+        if antecedent is None:
+            return None
+        tok = antecedent
     if tok.pos_ == "PRON" or tok.lower_ in WH_WORDS or tok.like_num:
         return None
     ent = story.ent_of.get(tok.i)
