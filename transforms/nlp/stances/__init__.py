@@ -15,7 +15,7 @@ from wirestream.transforms.nlp.stances.holders import FIRST_PERSON, country_of_c
 from wirestream.transforms.nlp.stances.index import Story
 from wirestream.transforms.nlp.stances.lexicon import AGAINST, FAVOR, NEUTRAL, StanceLexicon, load_lexicon
 from wirestream.transforms.nlp.stances.scope import clause_subjects, scope_of
-from wirestream.transforms.nlp.stances.targets import dedupe, target_phrase
+from wirestream.transforms.nlp.stances.targets import coordinated_phrase, dedupe, target_phrase
 from wirestream.transforms.wire.record import Stance
 
 __all__ = ["AGAINST", "FAVOR", "NEUTRAL", "StanceLexicon", "extract_stances", "load_lexicon"]
@@ -67,8 +67,9 @@ def _realise(cue: Cue, story: Story) -> list[Stance]:
         e.text.split()[-1].casefold() in lex.adjudicators for e, _f in holders)
     evidence = story.text[sentence.start_char:sentence.end_char].strip()
     out: list[Stance] = []
-    for t in cue.targets:
-        target = target_phrase(story, t, cue.clause, cue.inferred)
+    coordinated = not cue.clause and coordinated_phrase(story, cue.targets)
+    for t in cue.targets[:1] if coordinated else cue.targets:
+        target = (coordinated, None) if coordinated else target_phrase(story, t, cue.clause, cue.inferred)
         if target is None:
             continue
         if target[1] in PLACE_LABELS and cue.lemma in lex.no_place_target:

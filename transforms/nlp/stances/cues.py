@@ -152,12 +152,26 @@ def _noun_cues(tok: Token, story: Story) -> list[Cue]:
     if not targets:
         return []
     possessors = [c for c in tok.children if c.dep_ == "poss"]
+    if possessors and _in_modifier(tok):
+        return []  # "groups scared by Russia's backing for X": background to another clause, not a stance
     if possessors:
         return [Cue(label, 0.8, tok.head if tok.dep_ in SUBJECT_DEPS else tok, targets,
                      holders=conjoined(possessors[0]), evidence_tok=tok)]
     if tok.dep_ == "dobj" and tok.head.lemma_ in lex.light_verbs:
         return [Cue(label, 0.85, tok.head, targets, evidence_tok=tok)]
     return []
+
+
+def _in_modifier(noun: Token) -> bool:
+    """Whether a noun phrase sits inside a participial or relative modifier of another noun."""
+    node = noun
+    for _ in range(8):
+        if node.dep_ in ("acl", "relcl", "amod"):
+            return True
+        if node.dep_ not in ("pobj", "conj", "prep", "agent", "appos") or node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _named_appositive(story: Story, tok: Token) -> Token:
@@ -219,8 +233,12 @@ def _request_cues(verb: Token, story: Story) -> list[Cue]:
                     a.dep_ in ("aux", "auxpass") and a.lower_ in lex.mandative_auxiliaries for a in c.children)) and not any(
                     m.dep_ == "mark" and m.lower_ in lex.hypothetical_marks for m in c.children):
                 cues.append(Cue(FAVOR, 0.8, verb, [c], lemma=lemma, clause="subject"))
-    if lemma in lex.proposal_verbs and xcomps:
-        cues.append(Cue(FAVOR, 0.8, verb, xcomps[:1], lemma=lemma, clause="verb"))
+    if lemma in lex.proposal_verbs:
+        # "proposed to ease the ban"; the parser often makes the infinitive an adverbial clause
+        proposed = xcomps or [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VB" and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+        if proposed:
+            cues.append(Cue(FAVOR, 0.8, verb, proposed[:1], lemma=lemma, clause="verb"))
     if lemma in lex.agreement_verbs:
         for prep in prep_children(verb, lex.agreement_verbs[lemma]):
             objects = [o for o in pobjs(prep) if o.pos_ in ("NOUN", "PROPN") and o.ent_type_ not in ("DATE", "TIME")]

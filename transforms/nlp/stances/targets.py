@@ -144,6 +144,18 @@ def target_phrase(story: Story, tok: Token, clause: str = "", inferred: bool = F
     return _np_text(tok), None
 
 
+def coordinated_phrase(story: Story, toks: list[Token]) -> str:
+    """ "recent arrests and jailing of activists": common nouns coordinated under one cue, the later ones
+    without a determiner of their own, are one target (named conjuncts stay one stance each); "" when
+    `toks` are not such a coordination."""
+    if len(toks) < 2 or any(t.pos_ != "NOUN" or story.ent_of.get(t.i) is not None for t in toks) or any(
+            t.head is not toks[0] and t.head not in toks for t in toks[1:]) or any(
+            c.dep_ in ("det", "poss") for t in toks[1:] for c in t.children):
+        return ""  # "the blockade and the sanctions": each with its own determiner, two things
+    texts = [_np_text(t, with_pp=t is toks[-1]) for t in toks]
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
 def _content(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in STOPWORDS}
 
