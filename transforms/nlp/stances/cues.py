@@ -110,7 +110,8 @@ def _verb_cues(tok: Token, story: Story) -> list[Cue]:
     else:
         return []
     if tok.lemma_ in lex.person_object_excluded and any(
-            (e := story.ent_of.get(t.i)) is not None and e.label == "PERSON" for t in targets):
+            (e := story.ent_of.get(k.i)) is not None and e.label == "PERSON"
+            for t in targets for k in (t, *(c for c in t.children if c.dep_ == "appos"))):
         return []  # "the club dismissed its coach": a dismissal, not a rejection
     weight *= 0.9 if holders is not None else 1.0
     return [Cue(label, weight, tok, targets, holders=holders, lemma=tok.lemma_)]
@@ -279,8 +280,13 @@ def _phrasal_cues(verb: Token, story: Story) -> list[Cue]:
         if targets:
             cues.append(Cue(label, 0.85, verb, targets, lemma=f"{verb.lemma_} {prt.lower_}"))
     if verb.lemma_ in lex.reason_verbs and label and not is_passive(verb):
-        for prep in prep_children(verb, lex.reason_preps):
-            targets = [o for o in pobjs(prep) if o.pos_ == "NOUN" or (
+        # "criticised X for Y" (the PP on the verb) or "hit out at X for Y" (the PP often on X)
+        criticised = [c for c in verb.children if c.dep_ == "dobj"] + [
+            o for prep in prep_children(verb, frozenset({"at", "against"})) for o in pobjs(prep)]
+        on_object = [p for t in criticised[:1] for p in prep_children(t, lex.reason_preps)]
+        for prep in prep_children(verb, lex.reason_preps) + on_object:
+            # on the object only a gerund is surely a reason: "the plan for a new runway" names the plan
+            targets = [o for o in pobjs(prep) if (o.pos_ == "NOUN" and prep not in on_object) or (
                 o.pos_ == "VERB" and not (label == FAVOR and o.lemma_ in lex.verbs))]  # praised X for backing Y
             if targets:
                 cues.append(Cue(label, 0.8, verb, targets, lemma=verb.lemma_))

@@ -152,8 +152,11 @@ def coordinated_phrase(story: Story, toks: list[Token]) -> str:
             t.head is not toks[0] and t.head not in toks for t in toks[1:]) or any(
             c.dep_ in ("det", "poss") for t in toks[1:] for c in t.children):
         return ""  # "the blockade and the sanctions": each with its own determiner, two things
-    texts = [_np_text(t, with_pp=t is toks[-1]) for t in toks]
-    return ", ".join(texts[:-1]) + " and " + texts[-1]
+    texts = [_np_text(t, with_pp=False) for t in toks]
+    # the shared PP hangs off the last conjunct or, as often, off the first: "arrests and detention of X"
+    pp = next((full[len(bare):] for t, bare in ((toks[-1], texts[-1]), (toks[0], texts[0]))
+               if (full := _np_text(t)) != bare and full.startswith(bare)), "")
+    return ", ".join(texts[:-1]) + " and " + texts[-1] + pp
 
 
 def _content(text: str) -> set[str]:
