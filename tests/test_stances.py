@@ -608,3 +608,15 @@ def test_confidence_says_what_the_rule_knows(nlp):
 def test_a_for_phrase_that_names_the_object_is_no_reason(nlp):
     found = run(nlp, "Valdoria criticised the plan for a new runway.", "Valdoria|GPE")
     assert triples(found) == {("Valdoria", AGAINST, "plan for new runway")}
+
+
+def test_refusing_to_cede_or_recognise(nlp):
+    found = run(nlp, "Valdoria will never cede the northern islands.", "Valdoria|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "northern islands")}
+    found = run(nlp, "The Harbour Council has never recognised the port authority's ruling.", "Harbour Council|ORG")
+    assert {(h, lab) for h, lab, _ in triples(found)} == {("Harbour Council", AGAINST)}
+
+
+def test_belief_in_an_obligation_is_reported_like_a_statement(nlp):
+    found = run(nlp, "Mayor Tom Varga believes the city council should expand the bus network.", "Tom Varga|PERSON")
+    assert triples(found) == {("Tom Varga", FAVOR, "city council expand bus network")}
