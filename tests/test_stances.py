@@ -620,3 +620,8 @@ def test_refusing_to_cede_or_recognise(nlp):
 def test_belief_in_an_obligation_is_reported_like_a_statement(nlp):
     found = run(nlp, "Mayor Tom Varga believes the city council should expand the bus network.", "Tom Varga|PERSON")
     assert triples(found) == {("Tom Varga", FAVOR, "city council expand bus network")}
+
+
+def test_a_party_named_like_a_group_still_holds(nlp):
+    found = run(nlp, "The Free Democrats endorsed the toll plan.", "Free Democrats|NORP")
+    assert triples(found) == {("Free Democrats", FAVOR, "toll plan")}

@@ -40,8 +40,9 @@ def resolve_holder(story: Story, tok: Token, depth: int = 0) -> list[tuple[Entit
         return []
     ent = _entity(story, tok)
     if ent is not None:
-        if ent.label == "NORP" and tok.dep_ in SUBJECT_DEPS and tok.tag_ in ("NNS", "NNPS"):
-            return []  # "Palestinians protested": an unnamed group, not a body that holds a position
+        if ent.label == "NORP" and tok.dep_ in SUBJECT_DEPS and tok.tag_ in ("NNS", "NNPS") and (
+                ent.text.split()[-1].casefold() not in story.lex.party_plurals):
+            return []  # "Norwegians protested": a people, not a body; "the Social Democrats" are a party
         return [(ent, 1.0)]
     lower = tok.lower_
     if lower in FIRST_PERSON:

@@ -62,6 +62,7 @@ class StanceLexicon:
     reversal_verbs: frozenset[str]
     proposal_nouns: frozenset[str]
     title_nouns: frozenset[str]
+    party_plurals: frozenset[str]
     cue_lemmas: frozenset[int] = field(init=False, repr=False)  # hashes of every lemma that can start a cue
     cue_lowers: frozenset[int] = field(init=False, repr=False)  # ... and of every lower-cased form
     speech_lemmas: frozenset[int] = field(init=False, repr=False)
@@ -143,4 +144,5 @@ def load_lexicon() -> StanceLexicon:
         reversal_verbs=frozenset(raw["reversal_verbs"]),
         proposal_nouns=frozenset(raw["proposal_nouns"]),
         title_nouns=frozenset(raw["title_nouns"]),
+        party_plurals=frozenset(raw["party_plurals"]),
     )
