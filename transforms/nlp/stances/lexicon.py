@@ -47,6 +47,22 @@ class StanceLexicon:
     group_nouns: frozenset[str]
     description_nouns: frozenset[str]
     acquiring_verbs: frozenset[str]
+    person_object_excluded: frozenset[str]
+    phrasal_verbs: dict[tuple[str, str], tuple[str, frozenset[str]]]  # (lemma, particle) -> label, preps (none: object)
+    reason_verbs: frozenset[str]
+    reason_preps: frozenset[str]
+    request_object_verbs: frozenset[str]
+    request_clause_verbs: dict[str, frozenset[str]]  # lemma -> prepositions of the addressee (none: the object)
+    mandative_verbs: frozenset[str]
+    mandative_auxiliaries: frozenset[str]
+    proposal_verbs: frozenset[str]
+    agreement_verbs: dict[str, frozenset[str]]
+    gratitude_nouns: frozenset[str]
+    obligation_reporters: frozenset[str]
+    reversal_verbs: frozenset[str]
+    proposal_nouns: frozenset[str]
+    title_nouns: frozenset[str]
+    party_plurals: frozenset[str]
     cue_lemmas: frozenset[int] = field(init=False, repr=False)  # hashes of every lemma that can start a cue
     cue_lowers: frozenset[int] = field(init=False, repr=False)  # ... and of every lower-cased form
     speech_lemmas: frozenset[int] = field(init=False, repr=False)
@@ -55,7 +71,9 @@ class StanceLexicon:
         """Hash sets, so that a story's cue candidates are found in the Doc's attribute arrays, without a
         Token object per token: only tokens these match can yield a cue in `find_cues`."""
         lemmas = (self.verbs.keys() | self.negation_flips.keys() | self.nouns.keys() | self.in_phrases.keys()
-                  | self.neutral_verbs.keys() | self.position_nouns)
+                  | self.neutral_verbs.keys() | self.position_nouns | {lemma for lemma, _ in self.phrasal_verbs}
+                  | self.request_object_verbs | self.request_clause_verbs.keys() | self.mandative_verbs | self.proposal_verbs | self.agreement_verbs.keys()
+                  | self.gratitude_nouns | self.obligation_reporters)
         lowers = self.adjectives.keys() | self.verb_preps.keys() | self.neutral_adjectives.keys()
         object.__setattr__(self, "cue_lemmas", _hashes(lemmas))
         object.__setattr__(self, "cue_lowers", _hashes(lowers))
@@ -111,4 +129,20 @@ def load_lexicon() -> StanceLexicon:
         group_nouns=frozenset(raw["group_nouns"]),
         description_nouns=frozenset(raw["description_nouns"]),
         acquiring_verbs=frozenset(raw["acquiring_verbs"]),
+        person_object_excluded=frozenset(raw["person_object_excluded"]),
+        phrasal_verbs={tuple(k.split()): (v["label"], frozenset(v["preps"])) for k, v in raw["phrasal_verbs"].items()},
+        reason_verbs=frozenset(raw["reason_verbs"]),
+        reason_preps=frozenset(raw["reason_preps"]),
+        request_object_verbs=frozenset(raw["request_object_verbs"]),
+        request_clause_verbs={k: frozenset(v) for k, v in raw["request_clause_verbs"].items()},
+        mandative_verbs=frozenset(raw["mandative_verbs"]),
+        mandative_auxiliaries=frozenset(raw["mandative_auxiliaries"]),
+        proposal_verbs=frozenset(raw["proposal_verbs"]),
+        agreement_verbs={k: frozenset(v) for k, v in raw["agreement_verbs"].items()},
+        gratitude_nouns=frozenset(raw["gratitude_nouns"]),
+        obligation_reporters=frozenset(raw["obligation_reporters"]),
+        reversal_verbs=frozenset(raw["reversal_verbs"]),
+        proposal_nouns=frozenset(raw["proposal_nouns"]),
+        title_nouns=frozenset(raw["title_nouns"]),
+        party_plurals=frozenset(raw["party_plurals"]),
     )
