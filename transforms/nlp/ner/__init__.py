@@ -15,11 +15,14 @@ from spacy.util import filter_spans
 
 from wirestream.transforms.nlp.ner.consistency import fix_caseless_lines, fix_propagate
 from wirestream.transforms.nlp.ner.labels import (
+    fix_competitions,
     fix_country_person,
+    fix_demonyms,
     fix_described_orgs,
     fix_generic_institutions,
     fix_heads,
     fix_named_storms,
+    fix_sports_clubs,
 )
 from wirestream.transforms.nlp.ner.lexicon import (
     DASHES,
@@ -36,6 +39,7 @@ from wirestream.transforms.nlp.ner.lexicon import (
 )
 from wirestream.transforms.nlp.ner.names import (
     fix_join_names,
+    fix_list_items,
     fix_not_names,
     fix_person_tail,
     fix_regnal_names,
@@ -44,8 +48,10 @@ from wirestream.transforms.nlp.ner.names import (
 )
 from wirestream.transforms.nlp.ner.places import fix_bare_regions, fix_places
 from wirestream.transforms.nlp.ner.spans import (
+    fix_bylines,
     fix_dateline_agency,
     fix_extend_compounds,
+    fix_field_labels,
     fix_fragments,
     fix_legal_forms,
     fix_split_dashes,
@@ -68,6 +74,12 @@ __all__ = [
     "NerFixes",
     "make_ner_fixes",
     "fix_dateline_agency",
+    "fix_list_items",
+    "fix_sports_clubs",
+    "fix_field_labels",
+    "fix_competitions",
+    "fix_demonyms",
+    "fix_bylines",
     "fix_split_dashes",
     "fix_join_names",
     "fix_trim",
@@ -112,6 +124,12 @@ RULES: dict[str, Rule] = {
     "places": fix_places,
     "named_storms": fix_named_storms,
     "propagate": fix_propagate,
+    "bylines": fix_bylines,
+    "demonyms": fix_demonyms,
+    "competitions": fix_competitions,
+    "field_labels": fix_field_labels,
+    "sports_clubs": fix_sports_clubs,
+    "list_items": fix_list_items,
 }
 
 

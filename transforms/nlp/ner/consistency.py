@@ -12,13 +12,14 @@ from wirestream.transforms.nlp.ner.lexicon import (
     EntityLexicon,
     acronym_of,
     company_short_name,
+    is_list_line,
 )
 from wirestream.transforms.wire import geo
 
 
 def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """In all-caps or all-title-case lines (headlines) the model tags by case, not meaning: keep there
-    only names also found in the normally cased text, or country names, with their labels."""
+    """In all-caps lines and title-case headlines the model tags by case, not meaning: keep there only
+    names also found in the normally cased text, or country names, with their labels."""
     lines = _caseless_lines(doc, lexicon)
     if not lines:
         return ents
@@ -51,18 +52,33 @@ def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> li
 
 
 def _caseless_lines(doc: Doc, lexicon: EntityLexicon) -> list[tuple[int, int]]:
-    """Token ranges of lines whose case carries no information: every content word capitalised.
-    Lines are screened as strings first so most stories cost no token walk."""
-    lines, offset = [], 0
+    """Token ranges of lines whose case carries no information: lines in capitals, and a first line (a
+    headline or slug) with every content word capitalised unless it reads as a list. Other title-case lines
+    are line-ups, results and sign-offs, whose capitals are names. Lines are screened as strings first so
+    most stories cost no token walk."""
+    lines, offset, first = [], 0, True
     for line in doc.text.split("\n"):
-        words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
-        content = [w for w in words if w.lower() not in lexicon.function_words]
-        if len(words) >= 3 and content and all(w[0].isupper() for w in content):
-            span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
-            if span is not None:
-                lines.append((span.start, span.end))
+        if line.strip():
+            words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
+            if _in_capitals(line, words) or (first and _title_case(words, lexicon) and not is_list_line(line)):
+                span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
+                if span is not None:
+                    lines.append((span.start, span.end))
+            first = False
         offset += len(line) + 1
     return lines
+
+
+def _in_capitals(line: str, words: list[str]) -> bool:
+    if len(words) < 2:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _title_case(words: list[str], lexicon: EntityLexicon) -> bool:
+    content = [w for w in words if w.lower() not in lexicon.function_words]
+    return len(words) >= 3 and bool(content) and all(w[0].isupper() for w in content)
 
 
 def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:

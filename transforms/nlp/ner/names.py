@@ -232,3 +232,56 @@ def fix_person_tail(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[
                 end += 1
         result.append(span if end == span.end else Span(doc, span.start, end, label="PERSON"))
     return result
+
+
+def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Reads a line-up or squad as a list ("Team: A B, C D, E F, G H"): on a line of at least four comma-
+    separated items of one to four capitalised words and almost no lower-case words, where at least half
+    the items are persons the model found, every untagged item is a person. Countries and titles are not."""
+    added = []
+    covered = None
+    offset = 0
+    for line in doc.text.split("\n"):
+        line_offset, offset = offset, offset + len(line) + 1
+        if line.count(",") < 3:
+            continue
+        span = doc.char_span(line_offset, line_offset + len(line), alignment_mode="expand")
+        if span is None or not _list_of_names(span, lexicon):
+            continue
+        items = _list_items(span, lexicon)
+        if len(items) < 4:
+            continue
+        if covered is None:
+            covered = {i: s.label_ for s in ents for i in range(s.start, s.end)}
+        if 2 * sum(covered.get(start) == "PERSON" for start, _ in items) < len(items):
+            continue
+        for start, end in items:
+            if any(i in covered for i in range(start, end)) or lexicon.is_title(doc[start].text):
+                continue
+            if geo.country_code(doc[start:end].text):
+                continue
+            added.append(Span(doc, start, end, label="PERSON"))
+    return ents + added
+
+
+def _list_of_names(line: Span, lexicon: EntityLexicon) -> bool:
+    words = [t for t in line if t.is_alpha]
+    lower = [t for t in words if t.is_lower and t.lower_ not in lexicon.list_particles]
+    return len(words) >= 6 and len(lower) <= 0.15 * len(words)
+
+
+def _list_items(line: Span, lexicon: EntityLexicon) -> list[tuple[int, int]]:
+    """Runs of capitalised words (name particles inside) of one to four tokens."""
+    items, start = [], None
+    for t in line:
+        word = t.is_alpha or ("'" in t.text and len(t) > 2) or ("-" in t.text and t.text != "-")
+        if word and (t.text[:1].isupper() or (start is not None and t.lower_ in _NAME_PARTICLES)):
+            if start is None:
+                start = t.i
+            continue
+        if start is not None:
+            items.append((start, t.i))
+        start = None
+    if start is not None:
+        items.append((start, line.end))
+    return [(s, e) for s, e in items if e - s <= 4]

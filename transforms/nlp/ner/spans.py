@@ -2,6 +2,8 @@
 proper-noun compounds and company legal forms."""
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from wirestream.transforms.nlp.context import dateline_span
@@ -19,6 +21,8 @@ from wirestream.transforms.nlp.ner.lexicon import (
     _same_line,
     _span,
     after_title,
+    big_place,
+    line_start,
 )
 from wirestream.transforms.wire import geo
 
@@ -62,9 +66,14 @@ def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
     return result
 
 
+_SCORE = re.compile(r"[\d.,/+-]*\d[\d.,/+-]*")
+_LEADING_MARKS = frozenset({"-", "--", "+", "."})
+
+
 def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and trailing
-    possessives, punctuation and lower-case words ("Lower Saxony's", "Yunnan province", "The Games in")."""
+    """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and dashes, and trailing
+    possessives, punctuation, lower-case words and scores or numbers ("Lower Saxony's", "Yunnan province",
+    "The Games in", "Mexico 2-0"); a span left with no letter goes."""
     result = []
     for span in ents:
         if span.label_ not in NAME_LABELS:
@@ -81,8 +90,13 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
             doc[end - 1].text in POSSESSIVES
             or (doc[end - 1].is_lower and not _hyphen_joined(doc, end - 1))
             or (doc[end - 1].is_punct and doc[end - 1].text != ".")
+            or (end - start > 1 and _SCORE.fullmatch(doc[end - 1].text))
         ):
             end -= 1
+        while end - start > 1 and doc[start].text in _LEADING_MARKS:
+            start += 1
+        if not any(c.isalpha() for c in doc[start:end].text):
+            continue
         if (start, end) == (span.start, span.end):
             result.append(span)
         elif (trimmed := _span(doc, start, end, span.label_)) is not None:
@@ -189,3 +203,35 @@ def _legal_tail(doc: Doc, end: int, covered: set[int], lexicon: EntityLexicon) -
         else:
             break
     return end
+
+
+def fix_bylines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Drops names on the lines between the story's first line (headline or slug) and its dateline: that is
+    the byline, the story's writer, not a party to it."""
+    dateline = dateline_span(doc)
+    if dateline is None:
+        return ents
+    text = doc.text
+    first_end = text.find("\n")
+    last = text.rfind("\n", 0, dateline[0])
+    if first_end < 0 or last <= first_end:
+        return ents
+    return [s for s in ents if not first_end < s.start_char < last]
+
+
+def fix_field_labels(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Drops a lone capitalised word opening a "Label: value" line ("Attendance: 15,150", "Scorers: ..."):
+    a field label, unless it is a country or a known place (a team list headed by its country)."""
+    return [
+        s
+        for s in ents
+        if not (
+            len(s) == 1
+            and s.label_ in ("PERSON", "ORG", "GPE", "LOC")
+            and s.end < len(doc)
+            and doc[s.end].text == ":"
+            and line_start(doc, s.start)
+            and not geo.country_code(s.text)
+            and not big_place(s.text)
+        )
+    ]
