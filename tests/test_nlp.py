@@ -612,3 +612,22 @@ def test_sports_clubs_leave_places_alone_outside_sports_copy(nlp):
     doc = nlp("ECONOMY - OUTPUT FALLS\nFactories in Lancashire beat forecasts.")
     ents = [span(doc, "Lancashire", "GPE")]
     assert ner.fix_sports_clubs(doc, ents, LEX) == ents
+
+
+def test_fixtures_make_both_sides_of_v_teams(nlp):
+    doc = nlp("CRICKET - FIXTURES\nLONDON 1999-06-01\nToday: Wessex v Mercia, Norway v Kilnsey Town.")
+    fixed = pairs(ner.fix_fixtures(doc, [], LEX))
+    assert fixed == {("Wessex", "ORG"), ("Mercia", "ORG"), ("Norway", "GPE"), ("Kilnsey Town", "ORG")}
+
+
+def test_fixtures_need_sports_copy(nlp):
+    doc = nlp("LAW - RULING\nThe case Hartley v Dunmore was heard.")
+    assert ner.fix_fixtures(doc, [], LEX) == []
+
+
+def test_given_names_make_persons_of_misread_names_and_their_surnames(nlp):
+    doc = nlp("Harriet Vardell beat Lorcan Dunmore Group. Later Vardell said she was tired.")
+    ents = [span(doc, "Harriet Vardell", "ORG"), span(doc, "Lorcan Dunmore Group", "ORG"),
+            span(doc, "Vardell", "GPE", 1)]
+    assert pairs(ner.fix_given_names(doc, ents, LEX)) == {
+        ("Harriet Vardell", "PERSON"), ("Lorcan Dunmore Group", "ORG"), ("Vardell", "PERSON")}

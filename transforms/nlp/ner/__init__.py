@@ -19,6 +19,7 @@ from wirestream.transforms.nlp.ner.labels import (
     fix_country_person,
     fix_demonyms,
     fix_described_orgs,
+    fix_fixtures,
     fix_generic_institutions,
     fix_heads,
     fix_named_storms,
@@ -38,6 +39,7 @@ from wirestream.transforms.nlp.ner.lexicon import (
     default_lexicon,
 )
 from wirestream.transforms.nlp.ner.names import (
+    fix_given_names,
     fix_join_names,
     fix_list_items,
     fix_not_names,
@@ -76,6 +78,8 @@ __all__ = [
     "fix_dateline_agency",
     "fix_list_items",
     "fix_sports_clubs",
+    "fix_fixtures",
+    "fix_given_names",
     "fix_field_labels",
     "fix_competitions",
     "fix_demonyms",
@@ -128,6 +132,8 @@ RULES: dict[str, Rule] = {
     "demonyms": fix_demonyms,
     "competitions": fix_competitions,
     "field_labels": fix_field_labels,
+    "given_names": fix_given_names,
+    "fixtures": fix_fixtures,
     "sports_clubs": fix_sports_clubs,
     "list_items": fix_list_items,
 }

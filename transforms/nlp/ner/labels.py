@@ -221,3 +221,37 @@ def fix_sports_clubs(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
 
 
 _CLUB_MISREADS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
+
+
+def fix_fixtures(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """In team-sport copy the capitalised names on either side of "v" ("Kent v Essex") are the sides: a
+    country is the national side (a place), anything else a club (an organisation)."""
+    if not sports_copy(doc, lexicon):
+        return ents
+    covered = {i for s in ents for i in range(s.start, s.end)}
+    added = []
+    for token in doc:
+        if token.lower_ not in _VERSUS or token.i in covered:
+            continue
+        for side in (_name_run(doc, token.i - 1, -1, covered), _name_run(doc, token.i + 1, 1, covered)):
+            if side is not None:
+                label = "GPE" if geo.country_code(doc[side[0] : side[1]].text) else "ORG"
+                added.append(Span(doc, side[0], side[1], label=label))
+                covered.update(range(*side))
+    return ents + added
+
+
+_VERSUS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def _name_run(doc: Doc, i: int, step: int, covered: set[int]) -> tuple[int, int] | None:
+    """The run of up to three untagged capitalised words from token `i` going `step`, on one line."""
+    j = i
+    while 0 <= j < len(doc) and abs(j - i) < 3 and j not in covered and doc[j].is_alpha and doc[j].text[:1].isupper():
+        if step < 0 and j < i and "\n" in doc[j].whitespace_ or step > 0 and j > i and "\n" in doc[j - 1].whitespace_:
+            break
+        j += step
+    if j == i:
+        return None
+    start, end = (j + 1, i + 1) if step < 0 else (i, j)
+    return start, end

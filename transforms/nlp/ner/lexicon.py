@@ -2,6 +2,7 @@
 sets, and helpers on names (acronyms, company short names, titles before a name, name tokens)."""
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -225,3 +226,25 @@ def sports_copy(doc: Doc, lexicon: EntityLexicon) -> bool:
         return False
     first = words[0].lower().strip("-:")
     return first in lexicon.team_sports or " ".join(words).lower().strip("-:") in lexicon.team_sports
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Casefolded given names: the US Census 1990 first-name lists shipped by the `names` package (MIT),
+    some 5,000 names, read from its data files (its random-name generator is not used)."""
+    root = importlib.resources.files("names")
+    return frozenset(
+        line.split()[0].casefold()
+        for part in ("dist.male.first", "dist.female.first")
+        for line in root.joinpath(part).read_text(encoding="ascii").splitlines()
+        if line.strip()
+    )
+
+
+def opens_with_given_name(tokens: Span | list) -> bool:
+    """Whether a name of two or more title-case words starts with a known given name that is no city."""
+    first = tokens[0]
+    return (
+        len(tokens) >= 2 and first.is_title and len(first) > 2 and first.lower_ in given_names()
+        and not geo.canonical_city(first.text)
+    )

@@ -13,6 +13,8 @@ from wirestream.transforms.nlp.ner.lexicon import (
     _name_token,
     _relabel,
     _same_line,
+    big_place,
+    opens_with_given_name,
 )
 from wirestream.transforms.wire import geo
 
@@ -237,7 +239,7 @@ def fix_person_tail(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[
 def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Reads a line-up or squad as a list ("Team: A B, C D, E F, G H"): on a line of at least four comma-
     separated items of one to four capitalised words and almost no lower-case words, where at least half
-    the items are persons the model found, every untagged item is a person. Countries and titles are not."""
+    the items are persons the model found or open with a given name, every untagged item is a person. Countries and titles are not."""
     added = []
     covered = None
     offset = 0
@@ -253,7 +255,8 @@ def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[S
             continue
         if covered is None:
             covered = {i: s.label_ for s in ents for i in range(s.start, s.end)}
-        if 2 * sum(covered.get(start) == "PERSON" for start, _ in items) < len(items):
+        persons = sum(covered.get(s) == "PERSON" or opens_with_given_name(doc[s:e]) for s, e in items)
+        if 2 * persons < len(items):
             continue
         for start, end in items:
             if any(i in covered for i in range(start, end)) or lexicon.is_title(doc[start].text):
@@ -285,3 +288,27 @@ def _list_items(line: Span, lexicon: EntityLexicon) -> list[tuple[int, int]]:
     if start is not None:
         items.append((start, line.end))
     return [(s, e) for s, e in items if e - s <= 4]
+
+
+def fix_given_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A two- or three-word name the model called an organisation or a place is a person when it opens with a
+    given name and holds no title, head word, legal form or place ("Marcus Ellery" ORG); a lone word that is
+    the surname of such a person elsewhere in the story is that person too."""
+    organisational = lexicon.org_heads | lexicon.fac_heads | lexicon.event_heads | lexicon.loc_heads | lexicon.office_words
+    result = []
+    for s in ents:
+        if (
+            s.label_ in ("ORG", "GPE") and 2 <= len(s) <= 3 and all(t.is_alpha and t.is_title for t in s)
+            and opens_with_given_name(s) and not s[-1].text.endswith("s")
+            and not any(t.lower_ in organisational or lexicon.is_title(t.text) or t.text in lexicon.legal_forms
+                        or t.text in lexicon.corporate_words for t in s)
+            and not (geo.country_code(s.text) or big_place(s.text) or geo.canonical_city(s.text)
+                     or geo.country_code(s[-1].text))
+        ):
+            s = _relabel(s, "PERSON")
+        result.append(s)
+    surnames = {s[-1].text for s in result if s.label_ == "PERSON" and len(s) >= 2}
+    return [
+        _relabel(s, "PERSON") if len(s) == 1 and s.label_ in ("ORG", "GPE", "LOC", "FAC") and s.text in surnames else s
+        for s in result
+    ]
