@@ -631,3 +631,11 @@ def test_given_names_make_persons_of_misread_names_and_their_surnames(nlp):
             span(doc, "Vardell", "GPE", 1)]
     assert pairs(ner.fix_given_names(doc, ents, LEX)) == {
         ("Harriet Vardell", "PERSON"), ("Lorcan Dunmore Group", "ORG"), ("Vardell", "PERSON")}
+
+
+def test_list_items_relabel_whole_items_misread_in_a_line_up(nlp):
+    doc = nlp("Norway - 1 - Ola Brekke, 2 - Jon Lie, 3 - Kjetil Sand, 4 - Eirik Haug (12 - Arne Dahl), 5 - Per Moe\n")
+    ents = [span(doc, "Ola Brekke", "PERSON"), span(doc, "Jon Lie", "PERSON"), span(doc, "Kjetil Sand", "PERSON"),
+            span(doc, "Eirik Haug", "ORG"), span(doc, "Norway", "GPE")]
+    fixed = pairs(ner.fix_list_items(doc, ents, LEX))
+    assert {("Eirik Haug", "PERSON"), ("Arne Dahl", "PERSON"), ("Per Moe", "PERSON"), ("Norway", "GPE")} <= fixed

@@ -238,10 +238,12 @@ def fix_person_tail(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[
 
 def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Reads a line-up or squad as a list ("Team: A B, C D, E F, G H"): on a line of at least four comma-
-    separated items of one to four capitalised words and almost no lower-case words, where at least half
-    the items are persons the model found or open with a given name, every untagged item is a person. Countries and titles are not."""
-    added = []
-    covered = None
+    separated items of one to four capitalised words and almost no lower-case words, where at least three
+    items are persons (the model's, or opening with a given name) and twice as many as the items the model
+    called something else, every item of two words or more is a person: untagged, or tagged whole as anything
+    but a place or nationality. Countries and titles are not."""
+    found = []
+    spans = None
     offset = 0
     for line in doc.text.split("\n"):
         line_offset, offset = offset, offset + len(line) + 1
@@ -253,18 +255,35 @@ def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[S
         items = _list_items(span, lexicon)
         if len(items) < 4:
             continue
-        if covered is None:
-            covered = {i: s.label_ for s in ents for i in range(s.start, s.end)}
-        persons = sum(covered.get(s) == "PERSON" or opens_with_given_name(doc[s:e]) for s, e in items)
-        if 2 * persons < len(items):
+        if spans is None:
+            spans = {i: s for s in ents for i in range(s.start, s.end)}
+        persons = others = 0
+        for start, end in items:
+            owner = spans.get(start)
+            if (owner is not None and owner.label_ == "PERSON") or opens_with_given_name(doc[start:end]):
+                persons += 1
+            elif owner is not None and owner.label_ in NAME_LABELS and not geo.country_code(owner.text):
+                others += 1  # the team's country heading its line-up is no vote against
+        if persons < 3 or persons < 2 * others:
             continue
         for start, end in items:
-            if any(i in covered for i in range(start, end)) or lexicon.is_title(doc[start].text):
+            owners = {spans[i] for i in range(start, end) if i in spans}
+            if lexicon.is_title(doc[start].text) or geo.country_code(doc[start:end].text):
                 continue
-            if geo.country_code(doc[start:end].text):
-                continue
-            added.append(Span(doc, start, end, label="PERSON"))
-    return ents + added
+            if not owners:
+                found.append(Span(doc, start, end, label="PERSON"))
+            elif (
+                end - start >= 2 and len(owners) == 1 and (owner := owners.pop()).label_ not in _PLACE_OR_PEOPLE
+                and (owner.start, owner.end) == (start, end) and owner.label_ != "PERSON"
+            ):
+                found.append(owner)
+    if not found:
+        return ents
+    relabelled = {(s.start, s.end) for s in found}
+    return [s for s in ents if (s.start, s.end) not in relabelled] + [_relabel(s, "PERSON") for s in found]
+
+
+_PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 
 def _list_of_names(line: Span, lexicon: EntityLexicon) -> bool:
