@@ -639,3 +639,23 @@ def test_list_items_relabel_whole_items_misread_in_a_line_up(nlp):
             span(doc, "Eirik Haug", "ORG"), span(doc, "Norway", "GPE")]
     fixed = pairs(ner.fix_list_items(doc, ents, LEX))
     assert {("Eirik Haug", "PERSON"), ("Arne Dahl", "PERSON"), ("Per Moe", "PERSON"), ("Norway", "GPE")} <= fixed
+
+
+def test_not_names_drop_unit_and_statistic_abbreviations(nlp):
+    doc = nlp("Trading closed at 1600 GMT and Hale had 3 RBI for Lisbon.")
+    ents = [span(doc, "GMT", "ORG"), span(doc, "RBI", "ORG"), span(doc, "Lisbon", "GPE")]
+    assert pairs(ner.fix_not_names(doc, ents, LEX)) == {("Lisbon", "GPE")}
+
+
+def test_trim_drops_leading_months_adverbs_and_a_nationality_before_a_person(nlp):
+    doc = nlp("The August Dunmore Index fell. Initially Portugal agreed. Canadian Tessa Marlowe won.")
+    ents = [span(doc, "August Dunmore Index", "ORG"), span(doc, "Initially Portugal", "GPE"),
+            span(doc, "Canadian Tessa Marlowe", "PERSON")]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Dunmore Index", "ORG"), ("Portugal", "GPE"), ("Tessa Marlowe", "PERSON")}
+
+
+def test_caseless_lines_find_multi_word_countries(nlp):
+    doc = nlp("BONDS - UNITED STATES AND NEW ZEALAND YIELDS RISE\n\nYields rose on Monday.")
+    fixed = pairs(ner.fix_caseless_lines(doc, [], LEX))
+    assert fixed == {("UNITED STATES", "GPE"), ("NEW ZEALAND", "GPE")}

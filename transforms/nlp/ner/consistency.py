@@ -41,8 +41,9 @@ def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> li
                 if label:
                     match = Span(doc, i, i + n, label=label)
                     break
-            if match is None and doc[i].is_alpha and geo.country_code(doc[i].text.title()):
-                match = Span(doc, i, i + 1, label="GPE")
+            if match is None and (doc[i].is_alpha or doc[i].is_upper):
+                n = next((n for n in range(min(3, end - i), 0, -1) if geo.country_code(doc[i : i + n].text.title())), 0)
+                match = Span(doc, i, i + n, label="GPE") if n else None
             if match is not None:
                 kept.append(match)
                 i = match.end

@@ -69,6 +69,7 @@ class EntityLexicon:
     fixture_words: frozenset[str]
     competition_heads: frozenset[str]
     list_particles: frozenset[str]
+    abbreviations: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> EntityLexicon:

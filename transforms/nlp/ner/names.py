@@ -28,7 +28,8 @@ _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "del", "da"
 
 
 def fix_not_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Drops spans that cannot be names: no capitalised word ("boycotts"), or a lone adjective
+    """Drops spans that cannot be names: no capitalised word ("boycotts"), a unit's or statistic's
+    abbreviation ("GMT", "RBI"), or a lone adjective
     modifying a common noun ("Olympic diplomatic boycott"), which is kept only as a demonym (NORP)."""
     result = []
     for span in ents:
@@ -36,6 +37,8 @@ def fix_not_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
             result.append(span)
             continue
         if not any(_is_caps_word(t.text) for t in span):
+            continue
+        if len(span) == 1 and span[0].lower_ in lexicon.abbreviations:
             continue
         if len(span) == 1 and span.label_ != "NORP" and span[0].tag_ == "JJ" and span[0].dep_ == "amod":
             if geo.demonym_country(span.text):

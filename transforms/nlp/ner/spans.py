@@ -2,6 +2,7 @@
 proper-noun compounds and company legal forms."""
 from __future__ import annotations
 
+import calendar
 import re
 
 from spacy.tokens import Doc, Span
@@ -22,6 +23,7 @@ from wirestream.transforms.nlp.ner.lexicon import (
     _span,
     after_title,
     big_place,
+    given_names,
     line_start,
 )
 from wirestream.transforms.wire import geo
@@ -49,6 +51,15 @@ def fix_dateline_agency(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> l
     ]
 
 
+def _sentence_adverb(token) -> bool:
+    """An -ly adverb opening a sentence, which the tagger may call a proper noun there ("Initially"); a given
+    name ending so ("Kelly", "Emily") is not one."""
+    return (
+        (token.tag_ == "RB" or token.is_sent_start) and len(token) > 4 and token.lower_.endswith("ly")
+        and token.lower_ not in given_names()
+    )
+
+
 def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Splits spans glued across a spaced dash or a line break ("West - Moscow") into their parts."""
     result = []
@@ -67,11 +78,13 @@ def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
 
 
 _SCORE = re.compile(r"[\d.,/+-]*\d[\d.,/+-]*")
+_CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.day_name))
 _LEADING_MARKS = frozenset({"-", "--", "+", "."})
 
 
 def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and dashes, and trailing
+    """Trims leading articles, months, weekdays and -ly adverbs, titles and nationalities before a person
+    ("Treasurer Mei Lin Harper", "Australian Rodney Eyles") and dashes, and trailing
     possessives, punctuation, lower-case words and scores or numbers ("Lower Saxony's", "Yunnan province",
     "The Games in", "Mexico 2-0"); a span left with no letter goes."""
     result = []
@@ -82,10 +95,14 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
         start, end = span.start, span.end
         while start < end and doc[start].lower_ in ("the", "a", "an"):
             start += 1
+        while end - start > 1 and (doc[start].lower_ in _CALENDAR_WORDS or _sentence_adverb(doc[start])):
+            start += 1  # "August Chicago NAPM", "Initially Poland"
         if span.label_ == "PERSON":
             if _only_title(doc, start, end, lexicon):
                 continue
             start = after_title(doc, start, end, lexicon)
+            if end - start >= 3 and geo.demonym_country(doc[start].text) and doc[start + 1].is_title:
+                start += 1  # "Australian Rodney Eyles"
         while end > start and (
             doc[end - 1].text in POSSESSIVES
             or (doc[end - 1].is_lower and not _hyphen_joined(doc, end - 1))
