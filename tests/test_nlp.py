@@ -659,3 +659,18 @@ def test_caseless_lines_find_multi_word_countries(nlp):
     doc = nlp("BONDS - UNITED STATES AND NEW ZEALAND YIELDS RISE\n\nYields rose on Monday.")
     fixed = pairs(ner.fix_caseless_lines(doc, [], LEX))
     assert fixed == {("UNITED STATES", "GPE"), ("NEW ZEALAND", "GPE")}
+
+
+def test_company_names_take_the_short_form_of_a_legal_form_name(nlp):
+    doc = nlp("Dravik Controls Ltd agreed to buy Ostrel Inc on Monday. Dravik Controls said Ostrel would stay in Portugal.")
+    ents = [span(doc, "Dravik Controls Ltd", "ORG"), span(doc, "Ostrel Inc", "ORG"),
+            span(doc, "Dravik Controls", "PERSON", 1), span(doc, "Ostrel", "GPE", 1), span(doc, "Portugal", "GPE")]
+    assert pairs(ner.fix_company_names(doc, ents, LEX)) == {
+        ("Dravik Controls Ltd", "ORG"), ("Ostrel Inc", "ORG"), ("Dravik Controls", "ORG"), ("Ostrel", "ORG"),
+        ("Portugal", "GPE")}
+
+
+def test_described_orgs_read_clubs_and_newspapers(nlp):
+    doc = nlp("He was loaned to club Varenna, the newspaper Il Corriere reported.")
+    ents = [span(doc, "Varenna", "GPE"), span(doc, "Il Corriere", "PERSON")]
+    assert pairs(ner.fix_described_orgs(doc, ents, LEX)) == {("Varenna", "ORG"), ("Il Corriere", "ORG")}

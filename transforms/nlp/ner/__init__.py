@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from wirestream.transforms.nlp.ner.consistency import fix_caseless_lines, fix_propagate
+from wirestream.transforms.nlp.ner.consistency import fix_caseless_lines, fix_company_names, fix_propagate
 from wirestream.transforms.nlp.ner.labels import (
     fix_competitions,
     fix_country_person,
@@ -80,6 +80,7 @@ __all__ = [
     "fix_sports_clubs",
     "fix_fixtures",
     "fix_given_names",
+    "fix_company_names",
     "fix_field_labels",
     "fix_competitions",
     "fix_demonyms",
@@ -128,6 +129,7 @@ RULES: dict[str, Rule] = {
     "places": fix_places,
     "named_storms": fix_named_storms,
     "propagate": fix_propagate,
+    "company_names": fix_company_names,
     "bylines": fix_bylines,
     "demonyms": fix_demonyms,
     "competitions": fix_competitions,

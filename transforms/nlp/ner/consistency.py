@@ -13,6 +13,7 @@ from wirestream.transforms.nlp.ner.lexicon import (
     acronym_of,
     company_short_name,
     is_list_line,
+    opens_with_given_name,
 )
 from wirestream.transforms.wire import geo
 
@@ -134,3 +135,24 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
             result[(i, end)] = Span(doc, i, end, label=known[match])
         i = end
     return list(result.values())
+
+
+def fix_company_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A name that opens a company's full name in the story ("Magna" of "Magna International Inc", "Harlow
+    Controls" of "Harlow Controls Ltd") is that company wherever the model took it for a person or a place;
+    a country stays a place, and a name opening with a given name stays a person."""
+    openings: set[tuple[str, ...]] = set()
+    for s in ents:
+        if s.label_ == "ORG" and len(s) >= 2 and any(t.text in lexicon.legal_forms for t in s[1:]):
+            words = [t.text for t in s]
+            end = next(i for i, w in enumerate(words) if i > 0 and w in lexicon.legal_forms)
+            openings.update(tuple(words[:n]) for n in range(1, end + 1))
+    if not openings:
+        return ents
+    return [
+        Span(doc, s.start, s.end, label="ORG")
+        if s.label_ in ("PERSON", "GPE", "LOC") and tuple(t.text for t in s) in openings and s[0].is_title
+        and not geo.country_code(s.text) and not opens_with_given_name(s)
+        else s
+        for s in ents
+    ]
