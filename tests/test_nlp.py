@@ -674,3 +674,11 @@ def test_described_orgs_read_clubs_and_newspapers(nlp):
     doc = nlp("He was loaned to club Varenna, the newspaper Il Corriere reported.")
     ents = [span(doc, "Varenna", "GPE"), span(doc, "Il Corriere", "PERSON")]
     assert pairs(ner.fix_described_orgs(doc, ents, LEX)) == {("Varenna", "ORG"), ("Il Corriere", "ORG")}
+
+
+def test_venues_after_at_are_places_in_team_sport_copy(nlp):
+    doc = nlp("CRICKET - TOUR DATES\nJune 3 Second test (at Marrow Park, Dunwick)\nJune 9 Third test (at Kelso Lane)\n"
+              "Kelso Lane beat Marrow on Sunday.")
+    ents = [span(doc, "Marrow Park", "ORG"), span(doc, "Dunwick", "ORG"), span(doc, "Kelso Lane", "ORG"),
+            span(doc, "Kelso Lane", "ORG", 1)]
+    assert pairs(ner.fix_venues(doc, ents, LEX)) == {("Marrow Park", "FAC"), ("Dunwick", "GPE"), ("Kelso Lane", "ORG")}

@@ -24,6 +24,7 @@ from wirestream.transforms.nlp.ner.labels import (
     fix_heads,
     fix_named_storms,
     fix_sports_clubs,
+    fix_venues,
 )
 from wirestream.transforms.nlp.ner.lexicon import (
     DASHES,
@@ -80,6 +81,7 @@ __all__ = [
     "fix_sports_clubs",
     "fix_fixtures",
     "fix_given_names",
+    "fix_venues",
     "fix_company_names",
     "fix_field_labels",
     "fix_competitions",
@@ -138,6 +140,7 @@ RULES: dict[str, Rule] = {
     "fixtures": fix_fixtures,
     "sports_clubs": fix_sports_clubs,
     "list_items": fix_list_items,
+    "venues": fix_venues,
 }
 
 

@@ -255,3 +255,29 @@ def _name_run(doc: Doc, i: int, step: int, covered: set[int]) -> tuple[int, int]
         return None
     start, end = (j + 1, i + 1) if step < 0 else (i, j)
     return start, end
+
+
+def fix_venues(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """In team-sport copy a name met only after "at" ("at Headingley", "at the Old Trafford ground") is the
+    ground, a place, not a club, and so is a town after its ground ("at Grace Road, Leicester")."""
+    if not sports_copy(doc, lexicon):
+        return ents
+    venue: dict[str, bool] = {}
+    for s in ents:
+        if s.label_ not in NAME_LABELS or len(s) > 3:
+            continue
+        i = s.start - 1
+        if i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        at = i >= 0 and doc[i].lower_ == "at"
+        if not at and i >= 1 and doc[i].text == ",":
+            before = next((v for v in ents if v.end == i), None)
+            at = before is not None and before.start > 0 and doc[before.start - 1].lower_ == "at"
+        key = s.text.casefold()
+        venue[key] = venue.get(key, True) and at
+    return [
+        _relabel(s, "FAC" if len(s) > 1 else "GPE")
+        if s.label_ in ("ORG", "PERSON") and venue.get(s.text.casefold()) and not any(t.lower_ in lexicon.org_heads for t in s)
+        else s
+        for s in ents
+    ]
