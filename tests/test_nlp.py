@@ -682,3 +682,10 @@ def test_venues_after_at_are_places_in_team_sport_copy(nlp):
     ents = [span(doc, "Marrow Park", "ORG"), span(doc, "Dunwick", "ORG"), span(doc, "Kelso Lane", "ORG"),
             span(doc, "Kelso Lane", "ORG", 1)]
     assert pairs(ner.fix_venues(doc, ents, LEX)) == {("Marrow Park", "FAC"), ("Dunwick", "GPE"), ("Kelso Lane", "ORG")}
+
+
+def test_split_places_over_at_and_a_comma_before_a_known_place(nlp):
+    doc = nlp("Rain stopped play at Marrow Park, Scotland, and Wessex at Kelso Lane drew.")
+    ents = [span(doc, "Marrow Park, Scotland", "FAC"), span(doc, "Wessex at Kelso Lane", "PERSON")]
+    assert pairs(ner.fix_split_places(doc, ents, LEX)) == {
+        ("Marrow Park", "FAC"), ("Scotland", "GPE"), ("Wessex", "PERSON"), ("Kelso Lane", "PERSON")}

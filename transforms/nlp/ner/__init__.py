@@ -58,6 +58,7 @@ from wirestream.transforms.nlp.ner.spans import (
     fix_fragments,
     fix_legal_forms,
     fix_split_dashes,
+    fix_split_places,
     fix_trim,
 )
 
@@ -81,6 +82,7 @@ __all__ = [
     "fix_sports_clubs",
     "fix_fixtures",
     "fix_given_names",
+    "fix_split_places",
     "fix_venues",
     "fix_company_names",
     "fix_field_labels",
@@ -132,6 +134,7 @@ RULES: dict[str, Rule] = {
     "named_storms": fix_named_storms,
     "propagate": fix_propagate,
     "company_names": fix_company_names,
+    "split_places": fix_split_places,
     "bylines": fix_bylines,
     "demonyms": fix_demonyms,
     "competitions": fix_competitions,

@@ -252,3 +252,21 @@ def fix_field_labels(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
             and not big_place(s.text)
         )
     ]
+
+
+def fix_split_places(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Splits a span glued over "at" ("Yorkshire at Headingley") or over a comma before a known place ("Grace
+    Road, Leicestershire", "Perth, Scotland"): the place after the comma is a place of its own."""
+    result = []
+    for span in ents:
+        cut = next((t.i for t in span[1:-1] if t.lower_ == "at" and t.is_lower), None) if len(span) > 2 else None
+        if cut is not None:
+            result.extend(s for s in (_span(doc, span.start, cut, span.label_), _span(doc, cut + 1, span.end, span.label_)) if s)
+            continue
+        comma = next((t.i for t in span[1:-1] if t.text == ","), None) if len(span) > 2 else None
+        if comma is not None and _known_place(doc[comma + 1 : span.end].text):
+            result.append(Span(doc, span.start, comma, label=span.label_))
+            result.append(Span(doc, comma + 1, span.end, label="GPE"))
+            continue
+        result.append(span)
+    return result
