@@ -72,10 +72,8 @@ def _caseless_lines(doc: Doc, lexicon: EntityLexicon) -> list[tuple[int, int]]:
 
 
 def _in_capitals(line: str, words: list[str]) -> bool:
-    if len(words) < 2:
-        return False
-    letters = [c for c in line if c.isalpha()]
-    return sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    """Four words in five or more in capitals (a slug or headline keeps a "McDONALD'S" or "vs")."""
+    return len(words) >= 2 and sum(w.isupper() for w in words) >= 0.8 * len(words)
 
 
 def _title_case(words: list[str], lexicon: EntityLexicon) -> bool:

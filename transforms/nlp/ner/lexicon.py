@@ -219,14 +219,18 @@ def big_place(text: str) -> bool:
 
 
 def sports_copy(doc: Doc, lexicon: EntityLexicon) -> bool:
-    """Whether the story's first line is a slug naming a team sport ("SOCCER - ...", "CRICKET - ...")."""
-    text = doc.text.lstrip()
-    head = text[: text.find("\n")] if "\n" in text else text
-    words = head.split()[:2]
-    if not words or not words[0].isupper():
+    """Whether the story's first line is a slug naming a team sport ("SOCCER - ...", "CRICKET - "); read from
+    its first tokens, not the whole text."""
+    words = []
+    for token in doc[:3]:
+        if token.is_space:
+            break
+        words.append(token.lower_)
+        if "\n" in token.whitespace_:
+            break
+    if not words or not doc[0].is_upper:
         return False
-    first = words[0].lower().strip("-:")
-    return first in lexicon.team_sports or " ".join(words).lower().strip("-:") in lexicon.team_sports
+    return words[0] in lexicon.team_sports or " ".join(words[:2]) in lexicon.team_sports
 
 
 @cache

@@ -228,12 +228,16 @@ def fix_bylines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span
     dateline = dateline_span(doc)
     if dateline is None:
         return ents
-    text = doc.text
-    first_end = text.find("\n")
-    last = text.rfind("\n", 0, dateline[0])
-    if first_end < 0 or last <= first_end:
+    breaks = []  # tokens ending a line before the dateline (a few: the dateline opens the story)
+    for token in doc:
+        if token.idx >= dateline[0]:
+            break
+        if "\n" in token.whitespace_ or "\n" in token.text:
+            breaks.append(token.i)
+    if len(breaks) < 2:
         return ents
-    return [s for s in ents if not first_end < s.start_char < last]
+    first, last = breaks[0], breaks[-1]
+    return [s for s in ents if not first < s.start <= last]
 
 
 def fix_field_labels(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
