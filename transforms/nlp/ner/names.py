@@ -13,6 +13,8 @@ from wirestream.transforms.nlp.ner.lexicon import (
     _name_token,
     _relabel,
     _same_line,
+    big_place,
+    opens_with_given_name,
 )
 from wirestream.transforms.wire import geo
 
@@ -26,7 +28,8 @@ _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "de", "del", "da"
 
 
 def fix_not_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Drops spans that cannot be names: no capitalised word ("boycotts"), or a lone adjective
+    """Drops spans that cannot be names: no capitalised word ("boycotts"), a unit's or statistic's
+    abbreviation ("GMT", "RBI"), or a lone adjective
     modifying a common noun ("Olympic diplomatic boycott"), which is kept only as a demonym (NORP)."""
     result = []
     for span in ents:
@@ -34,6 +37,8 @@ def fix_not_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
             result.append(span)
             continue
         if not any(_is_caps_word(t.text) for t in span):
+            continue
+        if len(span) == 1 and span[0].lower_ in lexicon.abbreviations:
             continue
         if len(span) == 1 and span.label_ != "NORP" and span[0].tag_ == "JJ" and span[0].dep_ == "amod":
             if geo.demonym_country(span.text):
@@ -232,3 +237,100 @@ def fix_person_tail(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[
                 end += 1
         result.append(span if end == span.end else Span(doc, span.start, end, label="PERSON"))
     return result
+
+
+def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Reads a line-up or squad as a list ("Team: A B, C D, E F, G H"): on a line of at least four comma-
+    separated items of one to four capitalised words and almost no lower-case words, where at least three
+    items are persons (the model's, or opening with a given name) and twice as many as the items the model
+    called something else, every item of two words or more is a person: untagged, or tagged whole as anything
+    but a place or nationality. Countries and titles are not."""
+    found = []
+    spans = None
+    offset = 0
+    for line in doc.text.split("\n"):
+        line_offset, offset = offset, offset + len(line) + 1
+        if line.count(",") < 3:
+            continue
+        span = doc.char_span(line_offset, line_offset + len(line), alignment_mode="expand")
+        if span is None or not _list_of_names(span, lexicon):
+            continue
+        items = _list_items(span, lexicon)
+        if len(items) < 4:
+            continue
+        if spans is None:
+            spans = {i: s for s in ents for i in range(s.start, s.end)}
+        persons = others = 0
+        for start, end in items:
+            owner = spans.get(start)
+            if (owner is not None and owner.label_ == "PERSON") or opens_with_given_name(doc[start:end]):
+                persons += 1
+            elif owner is not None and owner.label_ in NAME_LABELS and not geo.country_code(owner.text):
+                others += 1  # the team's country heading its line-up is no vote against
+        if persons < 3 or persons < 2 * others:
+            continue
+        for start, end in items:
+            owners = {spans[i] for i in range(start, end) if i in spans}
+            if lexicon.is_title(doc[start].text) or geo.country_code(doc[start:end].text):
+                continue
+            if not owners:
+                found.append(Span(doc, start, end, label="PERSON"))
+            elif (
+                end - start >= 2 and len(owners) == 1 and (owner := owners.pop()).label_ not in _PLACE_OR_PEOPLE
+                and (owner.start, owner.end) == (start, end) and owner.label_ != "PERSON"
+            ):
+                found.append(owner)
+    if not found:
+        return ents
+    relabelled = {(s.start, s.end) for s in found}
+    return [s for s in ents if (s.start, s.end) not in relabelled] + [_relabel(s, "PERSON") for s in found]
+
+
+_PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "FAC", "NORP"})
+
+
+def _list_of_names(line: Span, lexicon: EntityLexicon) -> bool:
+    words = [t for t in line if t.is_alpha]
+    lower = [t for t in words if t.is_lower and t.lower_ not in lexicon.list_particles]
+    return len(words) >= 6 and len(lower) <= 0.15 * len(words)
+
+
+def _list_items(line: Span, lexicon: EntityLexicon) -> list[tuple[int, int]]:
+    """Runs of capitalised words (name particles inside) of one to four tokens."""
+    items, start = [], None
+    for t in line:
+        word = t.is_alpha or ("'" in t.text and len(t) > 2) or ("-" in t.text and t.text != "-")
+        if word and (t.text[:1].isupper() or (start is not None and t.lower_ in _NAME_PARTICLES)):
+            if start is None:
+                start = t.i
+            continue
+        if start is not None:
+            items.append((start, t.i))
+        start = None
+    if start is not None:
+        items.append((start, line.end))
+    return [(s, e) for s, e in items if e - s <= 4]
+
+
+def fix_given_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """A two- or three-word name the model called an organisation or a place is a person when it opens with a
+    given name and holds no title, head word, legal form or place ("Marcus Ellery" ORG); a lone word that is
+    the surname of such a person elsewhere in the story is that person too."""
+    organisational = lexicon.org_heads | lexicon.fac_heads | lexicon.event_heads | lexicon.loc_heads | lexicon.office_words
+    result = []
+    for s in ents:
+        if (
+            s.label_ in ("ORG", "GPE") and 2 <= len(s) <= 3 and all(t.is_alpha and t.is_title for t in s)
+            and opens_with_given_name(s) and not s[-1].text.endswith("s")
+            and not any(t.lower_ in organisational or lexicon.is_title(t.text) or t.text in lexicon.legal_forms
+                        or t.text in lexicon.corporate_words for t in s)
+            and not (geo.country_code(s.text) or big_place(s.text) or geo.canonical_city(s.text)
+                     or geo.country_code(s[-1].text))
+        ):
+            s = _relabel(s, "PERSON")
+        result.append(s)
+    surnames = {s[-1].text for s in result if s.label_ == "PERSON" and len(s) >= 2}
+    return [
+        _relabel(s, "PERSON") if len(s) == 1 and s.label_ in ("ORG", "GPE", "LOC", "FAC") and s.text in surnames else s
+        for s in result
+    ]

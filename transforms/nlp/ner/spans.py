@@ -2,6 +2,9 @@
 proper-noun compounds and company legal forms."""
 from __future__ import annotations
 
+import calendar
+import re
+
 from spacy.tokens import Doc, Span
 
 from wirestream.transforms.nlp.context import dateline_span
@@ -19,6 +22,9 @@ from wirestream.transforms.nlp.ner.lexicon import (
     _same_line,
     _span,
     after_title,
+    big_place,
+    given_names,
+    line_start,
 )
 from wirestream.transforms.wire import geo
 
@@ -45,6 +51,15 @@ def fix_dateline_agency(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> l
     ]
 
 
+def _sentence_adverb(token) -> bool:
+    """An -ly adverb opening a sentence, which the tagger may call a proper noun there ("Initially"); a given
+    name ending so ("Kelly", "Emily") is not one."""
+    return (
+        (token.tag_ == "RB" or token.is_sent_start) and len(token) > 4 and token.lower_.endswith("ly")
+        and token.lower_ not in given_names()
+    )
+
+
 def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Splits spans glued across a spaced dash or a line break ("West - Moscow") into their parts."""
     result = []
@@ -62,9 +77,16 @@ def fix_split_dashes(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
     return result
 
 
+_SCORE = re.compile(r"[\d.,/+-]*\d[\d.,/+-]*")
+_CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.day_name))
+_LEADING_MARKS = frozenset({"-", "--", "+", "."})
+
+
 def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Trims leading articles, titles before a person ("Treasurer Mei Lin Harper") and trailing
-    possessives, punctuation and lower-case words ("Lower Saxony's", "Yunnan province", "The Games in")."""
+    """Trims leading articles, months, weekdays and -ly adverbs, titles and nationalities before a person
+    ("Treasurer Mei Lin Harper", "Australian Rodney Eyles") and dashes, and trailing
+    possessives, punctuation, lower-case words and scores or numbers ("Lower Saxony's", "Yunnan province",
+    "The Games in", "Mexico 2-0"); a span left with no letter goes."""
     result = []
     for span in ents:
         if span.label_ not in NAME_LABELS:
@@ -73,16 +95,25 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
         start, end = span.start, span.end
         while start < end and doc[start].lower_ in ("the", "a", "an"):
             start += 1
+        while end - start > 1 and (doc[start].lower_ in _CALENDAR_WORDS or _sentence_adverb(doc[start])):
+            start += 1  # "August Chicago NAPM", "Initially Poland"
         if span.label_ == "PERSON":
             if _only_title(doc, start, end, lexicon):
                 continue
             start = after_title(doc, start, end, lexicon)
+            if end - start >= 3 and geo.demonym_country(doc[start].text) and doc[start + 1].is_title:
+                start += 1  # "Australian Rodney Eyles"
         while end > start and (
             doc[end - 1].text in POSSESSIVES
             or (doc[end - 1].is_lower and not _hyphen_joined(doc, end - 1))
             or (doc[end - 1].is_punct and doc[end - 1].text != ".")
+            or (end - start > 1 and _SCORE.fullmatch(doc[end - 1].text))
         ):
             end -= 1
+        while end - start > 1 and doc[start].text in _LEADING_MARKS:
+            start += 1
+        if not any(c.isalpha() for c in doc[start:end].text):
+            continue
         if (start, end) == (span.start, span.end):
             result.append(span)
         elif (trimmed := _span(doc, start, end, span.label_)) is not None:
@@ -189,3 +220,57 @@ def _legal_tail(doc: Doc, end: int, covered: set[int], lexicon: EntityLexicon) -
         else:
             break
     return end
+
+
+def fix_bylines(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Drops names on the lines between the story's first line (headline or slug) and its dateline: that is
+    the byline, the story's writer, not a party to it."""
+    dateline = dateline_span(doc)
+    if dateline is None:
+        return ents
+    breaks = []  # tokens ending a line before the dateline (a few: the dateline opens the story)
+    for token in doc:
+        if token.idx >= dateline[0]:
+            break
+        if "\n" in token.whitespace_ or "\n" in token.text:
+            breaks.append(token.i)
+    if len(breaks) < 2:
+        return ents
+    first, last = breaks[0], breaks[-1]
+    return [s for s in ents if not first < s.start <= last]
+
+
+def fix_field_labels(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Drops a lone capitalised word opening a "Label: value" line ("Attendance: 15,150", "Scorers: ..."):
+    a field label, unless it is a country or a known place (a team list headed by its country)."""
+    return [
+        s
+        for s in ents
+        if not (
+            len(s) == 1
+            and s.label_ in ("PERSON", "ORG", "GPE", "LOC")
+            and s.end < len(doc)
+            and doc[s.end].text == ":"
+            and line_start(doc, s.start)
+            and not geo.country_code(s.text)
+            and not big_place(s.text)
+        )
+    ]
+
+
+def fix_split_places(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
+    """Splits a span glued over "at" ("Yorkshire at Headingley") or over a comma before a known place ("Grace
+    Road, Leicestershire", "Perth, Scotland"): the place after the comma is a place of its own."""
+    result = []
+    for span in ents:
+        cut = next((t.i for t in span[1:-1] if t.lower_ == "at" and t.is_lower), None) if len(span) > 2 else None
+        if cut is not None:
+            result.extend(s for s in (_span(doc, span.start, cut, span.label_), _span(doc, cut + 1, span.end, span.label_)) if s)
+            continue
+        comma = next((t.i for t in span[1:-1] if t.text == ","), None) if len(span) > 2 else None
+        if comma is not None and _known_place(doc[comma + 1 : span.end].text):
+            result.append(Span(doc, span.start, comma, label=span.label_))
+            result.append(Span(doc, comma + 1, span.end, label="GPE"))
+            continue
+        result.append(span)
+    return result
