@@ -11,7 +11,6 @@ import sys
 import time
 
 import apache_beam as beam
-from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
@@ -25,6 +24,7 @@ from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEm
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
+from wirestream.transforms.read import input_matches
 from wirestream.transforms.stage import NAMESPACE
 
 SUMMARY_COUNTERS = (
@@ -87,14 +87,6 @@ def print_options_help() -> None:
     )
     WirestreamOptions._add_argparse_args(parser)
     parser.print_help()
-
-
-def input_matches(pattern: str) -> bool:
-    """Fails fast on a typo in --input instead of an empty run or a runner error."""
-    try:
-        return any(match.metadata_list for match in FileSystems.match([pattern]))
-    except BeamIOError:
-        return False
 
 
 def remove_temp_directory(output: str) -> None:
