@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import importlib.util
 import itertools
 import json
 import logging
@@ -9,6 +11,7 @@ import os
 import signal
 import sys
 import time
+from typing import NoReturn
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -18,7 +21,8 @@ from apache_beam.runners.runner import PipelineResult
 
 from wirestream import bigquery, read_dead_letters, read_stories
 from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
-from wirestream.pipeline.options import WirestreamOptions
+from wirestream.pipeline.options import UsageError, WirestreamOptions, check_arguments
+from wirestream.pipeline.output import OutputError, OutputLock, check_output
 from wirestream.pipeline.publish import Heartbeat, publish_files
 from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
@@ -38,20 +42,71 @@ LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
 
 def run(argv: list[str]) -> PipelineResult:
     """Runs the pipeline. Local batch: waits and prints the summary. Local streaming: runs until Ctrl-C.
-    A managed runner (Dataflow, ...): submits the job and returns; `--dry_run` only translates it."""
+    A managed runner (Dataflow, ...): submits the job and returns; `--dry_run` only translates it.
+    A mistake in the arguments, the output or the setup is one line on stderr and exit status 1."""
     if "-h" in argv or "--help" in argv:
         print_options_help()
         sys.exit(0)
+    try:
+        check_arguments(argv)
+    except UsageError as error:
+        fail(str(error))
     options = PipelineOptions(argv)
     wirestream = options.view_as(WirestreamOptions)
     if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
         sys.exit("wirestream: --streaming reads from Pub/Sub: give --subscription or --topic")
     streaming = configure_streaming(options)
     runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    local = runner in LOCAL_RUNNERS
     # Dataflow's dry run only translates the job: its gs:// input need not exist, nor credentials to check it
-    dry_run = runner not in LOCAL_RUNNERS and options.view_as(TestOptions).dry_run
+    dry_run = not local and options.view_as(TestOptions).dry_run
+    if local:
+        check_local_setup(wirestream, streaming)
     if not streaming and not dry_run and not input_matches(wirestream.input):
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
+    lock = OutputLock(wirestream.output) if local else None
+    try:
+        if not dry_run:
+            if lock:
+                lock.acquire()
+            check_output(wirestream.output, wirestream.overwrite, streaming)
+        return run_pipeline(options, wirestream, runner, streaming, dry_run)
+    except OutputError as error:
+        fail(str(error))
+    finally:
+        if lock:
+            lock.release()
+
+
+def fail(message: str) -> NoReturn:
+    sys.exit(f"wirestream run: {message}")
+
+
+def check_local_setup(wirestream: WirestreamOptions, streaming: bool) -> None:
+    """What a local run needs, checked before the pipeline is built: the spaCy model, and for streaming a
+    Pub/Sub to talk to (a managed runner's workers have their own)."""
+    model = wirestream.spacy_model
+    if importlib.util.find_spec(model.replace("-", "_")) is None and not os.path.isdir(model):
+        fail(f"--spacy_model {model} is not an installed spaCy pipeline package (installed: "
+             f"{', '.join(installed_spacy_models()) or 'none'})")
+    if streaming and not os.environ.get(EMULATOR_HOST_VARIABLE):
+        import google.auth  # Beam's GCP dependency; only a streaming run needs it
+        from google.auth.exceptions import DefaultCredentialsError
+
+        try:
+            google.auth.default()
+        except DefaultCredentialsError:
+            fail(f"streaming from Pub/Sub needs {EMULATOR_HOST_VARIABLE} (the emulator: see `wirestream emulator`) "
+                 "or Google Cloud credentials (gcloud auth application-default login)")
+
+
+def installed_spacy_models() -> list[str]:
+    """Installed distributions that register a spaCy pipeline (spacy_models entry point)."""
+    return sorted(entry.name for entry in importlib.metadata.entry_points(group="spacy_models"))
+
+
+def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner: str, streaming: bool,
+                 dry_run: bool) -> PipelineResult:
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, options)
     result = pipeline.run()
