@@ -19,7 +19,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
-from wirestream import bigquery, read_dead_letters, read_stories
+from wirestream import DamagedFile, bigquery, read_dead_letters, read_stories
 from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
 from wirestream.pipeline.options import UsageError, WirestreamOptions, check_arguments
 from wirestream.pipeline.output import OutputError, OutputLock, check_output
@@ -204,7 +204,8 @@ def read(argv: list[str]) -> None:
         for record in itertools.islice(records, args.limit):
             values = to_json_dict(record)
             print(json.dumps(select_fields(values, fields) if fields else values, ensure_ascii=False))
-    except FileNotFoundError as error:
+    except (FileNotFoundError, DamagedFile) as error:
+        sys.stdout.flush()
         sys.exit(f"wirestream read: {error}")
 
 
@@ -219,7 +220,7 @@ def stats(argv: list[str]) -> None:
         parser.error("--top must be 1 or more")
     try:
         print(render(collect(read_stories(*args.paths), read_dead_letters(*args.paths)), args.top))
-    except FileNotFoundError as error:
+    except (FileNotFoundError, DamagedFile) as error:
         sys.exit(f"wirestream stats: {error}")
 
 
