@@ -8,7 +8,9 @@ import itertools
 import json
 import logging
 import os
+import re
 import signal
+import stat
 import sys
 import time
 from typing import NoReturn
@@ -18,6 +20,8 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
+from google.api_core.exceptions import GoogleAPICallError
+from google.auth.exceptions import GoogleAuthError
 
 from wirestream import DamagedFile, bigquery, read_dead_letters, read_stories
 from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
@@ -38,6 +42,7 @@ SUMMARY_COUNTERS = (
     ("duplicates dropped", "duplicates_dropped"),
 )
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
+PUBSUB_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}")  # topic and subscription ids
 
 
 def run(argv: list[str]) -> PipelineResult:
@@ -239,7 +244,15 @@ def publish(argv: list[str]) -> None:
     parser.add_argument("--topic", required=True, help="projects/P/topics/T")
     parser.add_argument("files", nargs="+", help=".txt wire copy, .json ninjs or .jsonl ninjs per line")
     args = parser.parse_args(argv)
-    count = publish_files(args.topic, args.files)
+    for path in args.files:
+        if not os.path.exists(path):
+            sys.exit(f"wirestream publish: no such file: {path}")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            sys.exit(f"wirestream publish: not a regular file: {path}")
+    try:
+        count = publish_files(args.topic, args.files)
+    except (GoogleAPICallError, GoogleAuthError, ValueError) as error:
+        sys.exit(f"wirestream publish: could not publish to {args.topic}: {one_line(error)}")
     print(f"wirestream: published {count} stories to {args.topic}")
 
 
@@ -258,9 +271,16 @@ def emulator(argv: list[str]) -> None:
              "(0: none)",
     )
     args = parser.parse_args(argv)
+    for kind, name in (("--topic", args.topic), ("--subscription", args.subscription)):
+        if not PUBSUB_NAME.fullmatch(name) or name.startswith("goog"):
+            sys.exit(f"wirestream emulator: {kind} {name!r} is not a Pub/Sub name: 3 to 255 letters, digits or "
+                     "-_.~+%, starting with a letter, not with 'goog'")
     stop_on_signals()
     with PubsubEmulator(args.project, args.port) as running:
-        topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
+        try:
+            topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
+        except GoogleAPICallError as error:
+            sys.exit(f"wirestream emulator: could not create the topic and subscription: {one_line(error)}")
         print(f"export {EMULATOR_HOST_VARIABLE}={running.host}\n# topic:        {topic}\n"
               f"# subscription: {subscription}\n# Ctrl-C stops the emulator", flush=True)
         heartbeat = Heartbeat(topic, args.heartbeat) if args.heartbeat > 0 else None
@@ -274,6 +294,14 @@ def emulator(argv: list[str]) -> None:
         finally:
             if heartbeat:
                 heartbeat.stop()
+
+
+def one_line(error: Exception) -> str:
+    """A client library's error as one line (a gRPC error's repr spans many)."""
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    code = getattr(error, "code", None)
+    prefix = f"{code.value if hasattr(code, 'value') else code} " if isinstance(error, GoogleAPICallError) and code else ""
+    return prefix + " ".join(str(text).split())
 
 
 COMMANDS = {"run": run, "publish": publish, "emulator": emulator, "read": read, "stats": stats,

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests import avro_files
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS, needs_emulator
 from wirestream.pipeline.options import UsageError, check_arguments
 from wirestream.pipeline.output import LOCK_FILE, OutputError, OutputLock, check_output
 
@@ -120,3 +120,26 @@ def test_overwrite_replaces_an_earlier_run(tmp_path):
     assert [s["story_id"] for s in avro_files.stories(str(output))] == ["dev-seed-003"]
     assert sorted(p.name for p in output.iterdir()) == ["stories"]
     assert "orphaned" not in first.stderr + second.stderr
+
+
+def test_publish_of_a_missing_or_special_path_is_one_line(tmp_path):
+    os.mkfifo(tmp_path / "fifo.txt")
+    topic = "projects/p/topics/t"
+    assert_one_line_error(wirestream("publish", "--topic", topic, str(tmp_path / "nope.txt"),
+                                     env={"PUBSUB_EMULATOR_HOST": "127.0.0.1:9"}), "no such file:", "nope.txt")
+    assert_one_line_error(wirestream("publish", "--topic", topic, str(tmp_path / "fifo.txt"),
+                                     env={"PUBSUB_EMULATOR_HOST": "127.0.0.1:9"}), "not a regular file:")
+
+
+def test_emulator_refuses_a_name_pubsub_refuses():
+    assert_one_line_error(wirestream("emulator", "--subscription", "ws"),
+                          "--subscription 'ws' is not a Pub/Sub name")
+    assert_one_line_error(wirestream("emulator", "--topic", "goog-x"), "--topic 'goog-x' is not a Pub/Sub name")
+
+
+@needs_emulator
+@pytest.mark.emulator
+def test_publish_to_a_missing_topic_is_one_line(emulator):
+    result = wirestream("publish", "--topic", f"projects/{emulator.project}/topics/missing",
+                        str(SEEDS / "dev-seed-000.txt"), env={"PUBSUB_EMULATOR_HOST": emulator.host})
+    assert_one_line_error(result, "could not publish to projects/", "/topics/missing", "Topic not found")
