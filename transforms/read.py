@@ -323,6 +323,11 @@ CONTENT_TYPE_BY_ATTRIBUTE = {
     "ninjs": NINJS, "json": NINJS, "application/json": NINJS, "application/ninjs+json": NINJS,
 }
 HEARTBEAT_ATTRIBUTE = "wirestream_heartbeat"
+HEARTBEAT_VALUES = ("1", "true", "yes")  # `wirestream_heartbeat=false` (or 0, or anything else) is a story
+
+
+def is_heartbeat(attributes: dict[str, str]) -> bool:
+    return str(attributes.get(HEARTBEAT_ATTRIBUTE, "")).strip().lower() in HEARTBEAT_VALUES
 
 
 def message_to_raw_input(message: PubsubMessage) -> RawInput:
@@ -359,7 +364,7 @@ class MessageToRawInputFn(beam.DoFn):
         self.heartbeats = counter("heartbeats")
 
     def process(self, message: PubsubMessage) -> Iterator[RawInput]:
-        if (message.attributes or {}).get(HEARTBEAT_ATTRIBUTE):
+        if is_heartbeat(message.attributes or {}):
             self.heartbeats.inc()
             return
         self.inputs_read.inc()
