@@ -85,6 +85,7 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
         assert dead[name]["payload_size"] == len(content)
     inputs_read = len(BAD_INPUTS) + 5 + len(special)
     assert len(stories) + len(dead) == inputs_read
+    assert "orphaned" not in result.stderr  # no warning about temp files on a run that went well
     assert (f"inputs read: {inputs_read}, stories written: 4, dead letters written: {len(dead)}, "
             "duplicates dropped: 0") in result.stdout
     by_reason = Counter((d["stage"], reason_class(d["reason"])) for d in dead.values())
