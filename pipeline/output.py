@@ -61,8 +61,9 @@ def check_output(output: str, overwrite: bool, streaming: bool) -> None:
     if foreign:
         raise OutputError(f"--output {output} holds files wirestream did not write ({', '.join(foreign[:5])}): "
                           "--overwrite deletes only stories/, dead_letter/ and .temp/; give an empty directory")
-    existing = [FileSystems.join(output, name) for name in entries]
-    FileSystems.delete(existing)
+    # a "directory" of an object store is a prefix, deleted as such only with its trailing slash
+    slash = "" if is_local(output) else "/"
+    FileSystems.delete([FileSystems.join(output, name) + slash for name in entries])
 
 
 class OutputLock:
