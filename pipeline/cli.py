@@ -91,7 +91,7 @@ def check_local_setup(wirestream: WirestreamOptions, streaming: bool) -> None:
     """What a local run needs, checked before the pipeline is built: the spaCy model, and for streaming a
     Pub/Sub to talk to (a managed runner's workers have their own)."""
     model = wirestream.spacy_model
-    if importlib.util.find_spec(model.replace("-", "_")) is None and not os.path.isdir(model):
+    if not model_installed(model) and not os.path.isdir(model):
         fail(f"--spacy_model {model} is not an installed spaCy pipeline package (installed: "
              f"{', '.join(installed_spacy_models()) or 'none'})")
     if streaming and not os.environ.get(EMULATOR_HOST_VARIABLE):
@@ -103,6 +103,13 @@ def check_local_setup(wirestream: WirestreamOptions, streaming: bool) -> None:
         except DefaultCredentialsError:
             fail(f"streaming from Pub/Sub needs {EMULATOR_HOST_VARIABLE} (the emulator: see `wirestream emulator`) "
                  "or Google Cloud credentials (gcloud auth application-default login)")
+
+
+def model_installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name.replace("-", "_")) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def installed_spacy_models() -> list[str]:

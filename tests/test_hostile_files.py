@@ -75,3 +75,12 @@ def test_an_uncompressed_file_is_read_to_the_limit_even_if_stat_says_less(tmp_pa
     path.write_bytes(b"y" * (LIMIT * 3))
     [out] = list(ExpandStoryFile(LIMIT).process(fileio.ReadableFile(FileMetadata(str(path), 10))))
     assert len(out.payload) == LIMIT and out.payload_size == LIMIT + 1
+
+
+def test_publish_reads_compressed_files_as_the_pipeline_does(tmp_path):
+    from wirestream.pipeline.publish import story_messages
+
+    (tmp_path / "two.jsonl.gz").write_bytes(gzip.compress(b'{"uri": "a"}\n\n{"uri": "b"}\n'))
+    messages = list(story_messages(tmp_path / "two.jsonl.gz"))
+    assert [(data, attributes["story_id"]) for data, attributes in messages] == [
+        (b'{"uri": "a"}', "two-1"), (b'{"uri": "b"}', "two-3")]
