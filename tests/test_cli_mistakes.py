@@ -143,3 +143,9 @@ def test_publish_to_a_missing_topic_is_one_line(emulator):
     result = wirestream("publish", "--topic", f"projects/{emulator.project}/topics/missing",
                         str(SEEDS / "dev-seed-000.txt"), env={"PUBSUB_EMULATOR_HOST": emulator.host})
     assert_one_line_error(result, "could not publish to projects/", "/topics/missing", "Topic not found")
+
+
+def test_an_output_that_cannot_be_written_is_refused():
+    """/proc refuses new files even to root, as a read-only directory does to a user."""
+    with pytest.raises(OutputError, match="cannot write into --output /proc: "):
+        OutputLock("/proc").acquire()
