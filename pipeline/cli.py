@@ -2,24 +2,31 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import importlib.util
 import itertools
 import json
 import logging
 import os
+import re
 import signal
+import stat
 import sys
 import time
+from typing import NoReturn
 
 import apache_beam as beam
-from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
+from google.api_core.exceptions import GoogleAPICallError
+from google.auth.exceptions import GoogleAuthError
 
-from wirestream import bigquery, read_dead_letters, read_stories
+from wirestream import DamagedFile, bigquery, read_dead_letters, read_stories
 from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
-from wirestream.pipeline.options import WirestreamOptions
+from wirestream.pipeline.options import UsageError, WirestreamOptions, check_arguments
+from wirestream.pipeline.output import OutputError, OutputLock, check_output
 from wirestream.pipeline.progress import Progress
 from wirestream.pipeline.publish import Heartbeat, publish_files
 from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
@@ -27,6 +34,7 @@ from wirestream.reader import field_paths, select_fields, story_matches, to_json
 from wirestream.report import build_report
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
+from wirestream.transforms.read import input_matches
 from wirestream.transforms.stage import NAMESPACE
 
 SUMMARY_COUNTERS = (
@@ -37,25 +45,84 @@ SUMMARY_COUNTERS = (
 )
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
 IN_PROCESS_RUNNERS = ("DirectRunner", "FnApiRunner")  # whose counters pipeline/progress.py can read
+PUBSUB_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}")  # topic and subscription ids
 
 
 def run(argv: list[str]) -> PipelineResult:
     """Runs the pipeline. Local batch: waits and prints the summary. Local streaming: runs until Ctrl-C.
-    A managed runner (Dataflow, ...): submits the job and returns; `--dry_run` only translates it."""
+    A managed runner (Dataflow, ...): submits the job and returns; `--dry_run` only translates it.
+    A mistake in the arguments, the output or the setup is one line on stderr and exit status 1."""
     if "-h" in argv or "--help" in argv:
         print_options_help()
         sys.exit(0)
     show_progress, argv = progress_flag(argv)
+    try:
+        check_arguments(argv)
+    except UsageError as error:
+        fail(str(error))
     options = PipelineOptions(argv)
     wirestream = options.view_as(WirestreamOptions)
     if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
         sys.exit("wirestream: --streaming reads from Pub/Sub: give --subscription or --topic")
     streaming = configure_streaming(options)
     runner = options.view_as(StandardOptions).runner or "DirectRunner"
+    local = runner in LOCAL_RUNNERS
     # Dataflow's dry run only translates the job: its gs:// input need not exist, nor credentials to check it
-    dry_run = runner not in LOCAL_RUNNERS and options.view_as(TestOptions).dry_run
+    dry_run = not local and options.view_as(TestOptions).dry_run
+    if local:
+        check_local_setup(wirestream, streaming)
     if not streaming and not dry_run and not input_matches(wirestream.input):
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
+    lock = OutputLock(wirestream.output) if local else None
+    try:
+        if not dry_run:
+            if lock:
+                lock.acquire()
+            check_output(wirestream.output, wirestream.overwrite, streaming)
+        return run_pipeline(options, wirestream, runner, streaming, dry_run, show_progress)
+    except OutputError as error:
+        fail(str(error))
+    finally:
+        if lock:
+            lock.release()
+
+
+def fail(message: str) -> NoReturn:
+    sys.exit(f"wirestream run: {message}")
+
+
+def check_local_setup(wirestream: WirestreamOptions, streaming: bool) -> None:
+    """What a local run needs, checked before the pipeline is built: the spaCy model, and for streaming a
+    Pub/Sub to talk to (a managed runner's workers have their own)."""
+    model = wirestream.spacy_model
+    if not model_installed(model) and not os.path.isdir(model):
+        fail(f"--spacy_model {model} is not an installed spaCy pipeline package (installed: "
+             f"{', '.join(installed_spacy_models()) or 'none'})")
+    if streaming and not os.environ.get(EMULATOR_HOST_VARIABLE):
+        import google.auth  # Beam's GCP dependency; only a streaming run needs it
+        from google.auth.exceptions import DefaultCredentialsError
+
+        try:
+            google.auth.default()
+        except DefaultCredentialsError:
+            fail(f"streaming from Pub/Sub needs {EMULATOR_HOST_VARIABLE} (the emulator: see `wirestream emulator`) "
+                 "or Google Cloud credentials (gcloud auth application-default login)")
+
+
+def model_installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name.replace("-", "_")) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def installed_spacy_models() -> list[str]:
+    """Installed distributions that register a spaCy pipeline (spacy_models entry point)."""
+    return sorted(entry.name for entry in importlib.metadata.entry_points(group="spacy_models"))
+
+
+def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner: str, streaming: bool,
+                 dry_run: bool, show_progress: bool | None) -> PipelineResult:
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, options)
     in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
@@ -108,14 +175,6 @@ def print_options_help() -> None:
                         help="A local batch run prints inputs done, rate and time left to stderr every few "
                              "seconds (default: only when stderr is a terminal).")
     parser.print_help()
-
-
-def input_matches(pattern: str) -> bool:
-    """Fails fast on a typo in --input instead of an empty run or a runner error."""
-    try:
-        return any(match.metadata_list for match in FileSystems.match([pattern]))
-    except BeamIOError:
-        return False
 
 
 def remove_temp_directory(output: str) -> None:
@@ -178,7 +237,8 @@ def read(argv: list[str]) -> None:
         for record in itertools.islice(records, args.limit):
             values = to_json_dict(record)
             print(json.dumps(select_fields(values, fields) if fields else values, ensure_ascii=False))
-    except FileNotFoundError as error:
+    except (FileNotFoundError, DamagedFile) as error:
+        sys.stdout.flush()
         sys.exit(f"wirestream read: {error}")
 
 
@@ -193,7 +253,7 @@ def stats(argv: list[str]) -> None:
         parser.error("--top must be 1 or more")
     try:
         print(render(collect(read_stories(*args.paths), read_dead_letters(*args.paths)), args.top))
-    except FileNotFoundError as error:
+    except (FileNotFoundError, DamagedFile) as error:
         sys.exit(f"wirestream stats: {error}")
 
 
@@ -228,7 +288,15 @@ def publish(argv: list[str]) -> None:
     parser.add_argument("--topic", required=True, help="projects/P/topics/T")
     parser.add_argument("files", nargs="+", help=".txt wire copy, .json ninjs or .jsonl ninjs per line")
     args = parser.parse_args(argv)
-    count = publish_files(args.topic, args.files)
+    for path in args.files:
+        if not os.path.exists(path):
+            sys.exit(f"wirestream publish: no such file: {path}")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            sys.exit(f"wirestream publish: not a regular file: {path}")
+    try:
+        count = publish_files(args.topic, args.files)
+    except (GoogleAPICallError, GoogleAuthError, ValueError) as error:
+        sys.exit(f"wirestream publish: could not publish to {args.topic}: {one_line(error)}")
     print(f"wirestream: published {count} stories to {args.topic}")
 
 
@@ -247,9 +315,16 @@ def emulator(argv: list[str]) -> None:
              "(0: none)",
     )
     args = parser.parse_args(argv)
+    for kind, name in (("--topic", args.topic), ("--subscription", args.subscription)):
+        if not PUBSUB_NAME.fullmatch(name) or name.startswith("goog"):
+            sys.exit(f"wirestream emulator: {kind} {name!r} is not a Pub/Sub name: 3 to 255 letters, digits or "
+                     "-_.~+%, starting with a letter, not with 'goog'")
     stop_on_signals()
     with PubsubEmulator(args.project, args.port) as running:
-        topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
+        try:
+            topic, subscription = running.create_topic_and_subscription(args.topic, args.subscription)
+        except GoogleAPICallError as error:
+            sys.exit(f"wirestream emulator: could not create the topic and subscription: {one_line(error)}")
         print(f"export {EMULATOR_HOST_VARIABLE}={running.host}\n# topic:        {topic}\n"
               f"# subscription: {subscription}\n# Ctrl-C stops the emulator", flush=True)
         heartbeat = Heartbeat(topic, args.heartbeat) if args.heartbeat > 0 else None
@@ -263,6 +338,14 @@ def emulator(argv: list[str]) -> None:
         finally:
             if heartbeat:
                 heartbeat.stop()
+
+
+def one_line(error: Exception) -> str:
+    """A client library's error as one line (a gRPC error's repr spans many)."""
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    code = getattr(error, "code", None)
+    prefix = f"{code.value if hasattr(code, 'value') else code} " if isinstance(error, GoogleAPICallError) and code else ""
+    return prefix + " ".join(str(text).split())
 
 
 COMMANDS = {"run": run, "publish": publish, "emulator": emulator, "read": read, "stats": stats,

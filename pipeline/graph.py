@@ -110,11 +110,13 @@ def dead_letter_message(record: dict) -> PubsubMessage:
 
 def write_outputs(stories, dead_letters: list, wirestream: WirestreamOptions) -> None:
     """Stories to `OUTPUT/stories/`, dead letters to `OUTPUT/dead_letter/`, as Avro (per window if windowed)."""
+    # One temp directory per write: both writes name temp files by a hash of (destination, window), which is
+    # the same for both, so each one's check for orphaned temp files saw the other's and warned on every run.
     temp = FileSystems.join(wirestream.output, TEMP_DIR)
     records = stories | "StoryRecords" >> run_stage(StoryRecordFn(wirestream.max_story_bytes))
     records[StageFn.STORIES] | "WriteStories" >> WriteAvro(
         FileSystems.join(wirestream.output, STORIES_DIR), "stories", StorySink, "stories_written",
-        wirestream.shards, temp,
+        wirestream.shards, FileSystems.join(temp, STORIES_DIR),
     )
     (
         (*dead_letters, records[StageFn.DEAD_LETTER])
@@ -122,6 +124,6 @@ def write_outputs(stories, dead_letters: list, wirestream: WirestreamOptions) ->
         | "EncodeDeadLetters" >> beam.ParDo(EncodeRecordFn(DEAD_LETTER))
         | "WriteDeadLetters" >> WriteAvro(
             FileSystems.join(wirestream.output, DEAD_LETTER_DIR), "dead_letter", DeadLetterSink,
-            "dead_letters_written", wirestream.shards, temp,
+            "dead_letters_written", wirestream.shards, FileSystems.join(temp, DEAD_LETTER_DIR),
         )
     )

@@ -7,20 +7,22 @@ from collections.abc import Iterator
 
 from google.cloud import pubsub_v1
 
-from wirestream.transforms.read import HEARTBEAT_ATTRIBUTE, file_extension, file_stem
+from wirestream.transforms.read import HEARTBEAT_ATTRIBUTE, decompressed, file_extension, file_stem
 
 
 def story_messages(path: pathlib.Path) -> Iterator[tuple[bytes, dict[str, str]]]:
     """(data, attributes) per story: a file, or each non-blank line of a .jsonl file."""
-    extension = file_extension(str(path))
+    extension = file_extension(str(path))  # under a compression suffix: `a.jsonl.gz` is a .jsonl
     stem = file_stem(str(path))
+    with open(path, "rb") as raw, decompressed(raw, str(path)) as handle:
+        content = handle.read()
     if extension == ".jsonl":
-        for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
+        for number, line in enumerate(content.split(b"\n"), start=1):
             if line.strip():
                 yield line, {"story_id": f"{stem}-{number}", "content_type": "ninjs", "source": f"{path}:{number}"}
         return
     content_type = "ninjs" if extension == ".json" else "text"
-    yield path.read_bytes(), {"story_id": stem, "content_type": content_type, "source": str(path)}
+    yield content, {"story_id": stem, "content_type": content_type, "source": str(path)}
 
 
 def publish_files(topic: str, paths: list[str]) -> int:

@@ -73,3 +73,23 @@ def test_a_batch_with_repeats_accounts_for_every_input(tmp_path):
         r"(inputs read|stories written|dead letters written|duplicates dropped): (\d+)", result.stdout)}
     assert counts == {"inputs read": 8, "stories written": 3, "dead letters written": 1, "duplicates dropped": 4}
     assert counts["inputs read"] == len(stories) + len(dead_letters) + counts["duplicates dropped"]
+
+
+@pytest.mark.parametrize("horizon", [None, 600], ids=["batch", "streaming"])
+def test_same_id_and_version_with_other_text_is_kept_with_a_warning(horizon):
+    """Two ninjs files of one name in two folders, same version, no uri: two stories, not one and a duplicate."""
+    from wirestream.transforms.dedup import CONFLICT_WARNING
+
+    stories = [story("a/x.json", "x", "1", "Ministers backed the plan."),
+               story("b/x.json", "x", "1", "Unions rejected the strike."),
+               story("c/x.json", "x", "1", "Unions rejected the strike.")]  # a true copy of b: dropped
+    with TestPipeline() as p:
+        unique = p | beam.Create(stories) | DeduplicateStories(horizon)
+        def check(kept):  # streaming: whichever text came first has no warning, the other one has
+            bodies = sorted(body for body, _ in kept)
+            assert bodies == ["Ministers backed the plan.", "Unions rejected the strike."], kept
+            warned = [warnings for _, warnings in kept]
+            assert (warned == [(CONFLICT_WARNING,)] * 2 if horizon is None
+                    else sorted(warned) == [(), (CONFLICT_WARNING,)]), kept
+
+        assert_that(unique | beam.Map(lambda s: (s.body, s.warnings)), check)

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from tests import avro_files
-from tests.bad_inputs import BAD_INPUTS
+from tests.bad_inputs import BAD_INPUTS, make_special_files
 from tests.conftest import EVALKIT, REPO, SEEDS, write_inputs
 from wirestream.stats import reason_class
 
@@ -80,6 +80,7 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
     files["french.txt"] = "PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites.".encode()
     files["mojibake.txt"] = "LONDON (Reuters) - Ministers said â€œweâ€™ll back the planâ€\x9d\u200b.".encode()
     inputs = write_inputs(tmp_path / "in", files)
+    special = make_special_files(inputs)  # FIFO, /dev/zero, symlink loop, dangling link, empty .jsonl, .gz bomb
     output = tmp_path / "out"
     result = run_cli("--input", str(inputs / "*"), "--output", str(output), "--max_story_bytes", "100000")
 
@@ -91,13 +92,16 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
         "fr", "skipped_language", [])
     assert kept["mojibake"]["warnings"] == ["mojibake repaired", "control characters removed: 1"]
     assert "“we’ll back the plan”" in kept["mojibake"]["body"] and kept["mojibake"]["analysis"] == "complete"
-    assert set(dead) == set(BAD_INPUTS) | {"two.jsonl:2"}
+    assert set(dead) == set(BAD_INPUTS) | {"two.jsonl:2"} | set(special)
+    for name, reason in special.items():
+        assert dead[name]["reason"].startswith(reason), name
     for name, (content, reason) in BAD_INPUTS.items():
         assert dead[name]["reason"].startswith(reason), name
         assert dead[name]["payload"] == content[:100000]
         assert dead[name]["payload_size"] == len(content)
-    inputs_read = len(BAD_INPUTS) + 5
+    inputs_read = len(BAD_INPUTS) + 5 + len(special)
     assert len(stories) + len(dead) == inputs_read
+    assert "orphaned" not in result.stderr  # no warning about temp files on a run that went well
     assert (f"inputs read: {inputs_read}, stories written: 4, dead letters written: {len(dead)}, "
             "duplicates dropped: 0") in result.stdout
     by_reason = Counter((d["stage"], reason_class(d["reason"])) for d in dead.values())

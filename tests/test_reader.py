@@ -299,3 +299,41 @@ def test_bigquery_schema_has_every_avro_field_with_the_type_and_mode_a_load_give
 def test_bq_schema_command_prints_the_generated_schema():
     assert json.loads(wirestream("bq-schema").stdout) == table_schema(WIRE_STORY)
     assert json.loads(wirestream("bq-schema", "dead_letter").stdout) == table_schema(DEAD_LETTER)
+
+
+def test_avro_is_found_by_content_not_by_suffix(output, tmp_path):
+    out, _ = output
+    [story_file] = (out / "stories").iterdir()
+    (tmp_path / "stories.bin").write_bytes(story_file.read_bytes())
+    (tmp_path / "more.AVRO").write_bytes(story_file.read_bytes())
+    (tmp_path / "notes.txt").write_text("not avro")
+    ids = sorted(s.story_id for s in read_stories(story_file))
+    assert sorted(s.story_id for s in read_stories(tmp_path / "stories.bin")) == ids
+    assert sorted(s.story_id for s in read_stories(tmp_path)) == sorted(ids * 2)  # .bin and .AVRO; not notes.txt
+    assert sorted(s.story_id for s in read_stories(str(tmp_path / "*"))) == sorted(ids * 2)
+    printed = wirestream("read", str(tmp_path / "stories.bin"), "--fields", "story_id").stdout
+    assert sorted(json.loads(line)["story_id"] for line in printed.splitlines()) == ids
+
+
+def test_a_damaged_file_is_one_line_naming_the_file_after_the_good_records(output, tmp_path):
+    from wirestream import DamagedFile
+
+    out, _ = output
+    [story_file] = (out / "stories").iterdir()
+    whole = story_file.read_bytes()
+    good = tmp_path / "a-good.avro"
+    good.write_bytes(whole)
+    cut = tmp_path / "b-cut.avro"
+    cut.write_bytes(whole[: len(whole) - 100])
+    records = []
+    with pytest.raises(DamagedFile, match="b-cut.avro: damaged Avro file, after 0 records: truncated"):
+        records.extend(read_stories(tmp_path))
+    assert len(records) == len(list(read_stories(good)))  # the good file's records came first
+    (tmp_path / "c-text.avro").write_text("hello")
+    with pytest.raises(DamagedFile, match="c-text.avro: not an Avro file"):
+        list(read_stories(tmp_path / "c-text.avro"))
+    for command in (["read"], ["stats"]):
+        result = wirestream(*command, str(cut), check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"wirestream {command[0]}: {cut}: damaged Avro file, after 0 records: truncated"]

@@ -107,3 +107,23 @@ def test_oversized_input_is_rejected_with_its_real_size():
 
 def test_html_to_text_keeps_paragraphs():
     assert html_to_text("<div>One<br>Two</div>") == "One\n\nTwo"
+
+
+def test_script_style_and_other_non_text_elements_never_reach_the_body():
+    markup = ("<html><head><title>Page</title><style>p {color: red}</style></head><body>"
+              "<p>PARIS (AFP) - Ministers backed the plan.</p><script>var x = 'Ministers oppose tracking';</script>"
+              "<noscript>Enable JavaScript</noscript><svg><text>chart label</text></svg><svg/>"
+              "<p>Unions <b>rejected</b> it.</p><template><p>hidden</p></template><iframe>frame</iframe></body></html>")
+    assert html_to_text(markup) == "PARIS (AFP) - Ministers backed the plan.\n\nUnions rejected it."
+    item = {"uri": "u", "body_html": markup}
+    story = parse_story(raw(json.dumps(item).encode(), NINJS), LIMIT)
+    assert "tracking" not in story.body and "color" not in story.body and "Enable" not in story.body
+
+
+def test_crlf_line_breaks_become_lf_in_headline_and_body():
+    text = b"Ministers back plan\r\n\r\nLONDON (Reuters) - Ministers backed the plan.\r\nUnions did not.\rEnd."
+    story = parse_story(raw(text, TEXT), LIMIT)
+    assert story.headline == "Ministers back plan"
+    assert story.body == "LONDON (Reuters) - Ministers backed the plan.\nUnions did not.\nEnd."
+    ninjs = json.dumps({"uri": "u", "body_text": "One line.\r\nTwo lines.\r\n"}).encode()
+    assert parse_story(raw(ninjs, NINJS), LIMIT).body == "One line.\nTwo lines."

@@ -75,7 +75,7 @@ def test_streaming_pipeline_writes_each_story_once_per_window(emulator, tmp_path
     assert sorted(r["story_id"] for r in records) == sorted([*expected_ids, "dev-seed-000"])
     assert sorted(str(r["version"]) for r in records if r["story_id"] == "dev-seed-000") == ["2", "None"]
     assert [(d["story_id"], d["stage"], d["reason"]) for d in avro_files.dead_letters(str(output))] == [
-        (None, "parse", "invalid JSON")]
+        ("broken", "parse", "invalid JSON")]  # the story_id attribute, although the JSON did not parse
     assert dead[0]["attributes"]["story_id"] == "broken"
     tass = next(r for r in records if r["story_id"] == "dev-seed-003")
     assert tass["dateline"]["city"] == "Moscow" and tass["published_at"] is not None

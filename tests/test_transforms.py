@@ -149,3 +149,20 @@ def test_story_records_that_the_schema_cannot_hold_become_dead_letters():
         assert_that(outputs[StageFn.STORIES] | beam.Map(decode_story_id), equal_to(["good"]), label="Records")
         assert_that(outputs[StageFn.DEAD_LETTER] | beam.Map(lambda d: (d["story_id"], d["stage"], d["reason"])),
                     equal_to([("broken", "write", "not representable in the Avro schema")]), label="DeadLetters")
+
+
+def test_only_a_true_heartbeat_attribute_is_a_heartbeat_and_dead_letters_keep_the_story_id():
+    from apache_beam.io.gcp.pubsub import PubsubMessage
+
+    from wirestream.transforms.parse import ParseStoryFn
+    from wirestream.transforms.read import MessageToRawInputFn
+
+    read = MessageToRawInputFn()
+    for value in ("1", "true", "True", "yes"):
+        assert list(read.process(PubsubMessage(b"", {"wirestream_heartbeat": value}))) == []
+    for value in ("false", "0", "no", ""):
+        [story] = list(read.process(PubsubMessage(b"Wire copy.", {"wirestream_heartbeat": value})))
+        assert story.value.payload == b"Wire copy."
+    [raw] = [o.value for o in read.process(PubsubMessage(b"", {"story_id": "urn:s:1"}, message_id="m1"))]
+    [dead] = list(ParseStoryFn(LIMIT).process(raw))
+    assert (dead.value["reason"], dead.value["story_id"]) == ("empty input", "urn:s:1")

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
-from apache_beam.coders import BooleanCoder
+from apache_beam.coders import BooleanCoder, StrUtf8Coder
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration, Timestamp
@@ -20,10 +20,22 @@ from wirestream.transforms.stage import CountFn, counter
 from wirestream.transforms.wire.story import Story
 
 
+def text_hash(story: Story) -> str:
+    return hashlib.sha256(f"{story.headline}\n{story.body}".encode()).hexdigest()
+
+
 def version_key(story: Story) -> str:
     """Same story id and same version (or, without one, same text) means the same record."""
-    version = story.version or hashlib.sha256(f"{story.headline}\n{story.body}".encode()).hexdigest()
-    return f"{story.story_id}\n{version}"
+    return f"{story.story_id}\n{story.version or text_hash(story)}"
+
+
+def conflict_warning(story: Story) -> Story:
+    """A copy with the id and version of a kept story but other text is no duplicate (two files named alike in two
+    folders, a feed that reuses versions): it is kept too, and says so."""
+    return story.replace(warnings=(*story.warnings, CONFLICT_WARNING))
+
+
+CONFLICT_WARNING = "another story has the same id and version but different text: both kept"
 
 
 class KeepFirstFn(beam.DoFn):
@@ -31,6 +43,9 @@ class KeepFirstFn(beam.DoFn):
     processing time (then the key's state is released, so memory is bounded by volume x horizon)."""
 
     SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
+    # The text hashes of the copies kept, space-separated: a state of its own, so that a job updated in place
+    # keeps its `seen` state (a copy seen before the update, without texts, is taken as a duplicate, as before).
+    TEXTS = ReadModifyWriteStateSpec("texts", StrUtf8Coder())
     EXPIRY = TimerSpec("expiry", TimeDomain.REAL_TIME)
 
     def __init__(self, horizon_seconds: int):
@@ -38,18 +53,28 @@ class KeepFirstFn(beam.DoFn):
         self.duplicates_dropped = counter("duplicates_dropped")
 
     def process(
-        self, element: tuple[str, Story], seen=beam.DoFn.StateParam(SEEN), expiry=beam.DoFn.TimerParam(EXPIRY)
+        self, element: tuple[str, Story], seen=beam.DoFn.StateParam(SEEN), texts=beam.DoFn.StateParam(TEXTS),
+        expiry=beam.DoFn.TimerParam(EXPIRY),
     ) -> Iterator[Story]:
-        if seen.read():
+        story = element[1]
+        digest = text_hash(story)
+        if not seen.read():
+            seen.write(True)
+            texts.write(digest)
+            expiry.set(Timestamp.now() + Duration(seconds=self.horizon_seconds))
+            yield story
+            return
+        hashes = (texts.read() or "").split()
+        if not hashes or digest in hashes:
             self.duplicates_dropped.inc()
             return
-        seen.write(True)
-        expiry.set(Timestamp.now() + Duration(seconds=self.horizon_seconds))
-        yield element[1]
+        texts.write(" ".join([*hashes, digest]))
+        yield conflict_warning(story)
 
     @on_timer(EXPIRY)
-    def release(self, seen=beam.DoFn.StateParam(SEEN)) -> None:
+    def release(self, seen=beam.DoFn.StateParam(SEEN), texts=beam.DoFn.StateParam(TEXTS)) -> None:
         seen.clear()
+        texts.clear()
 
 
 class KeepOneFn(beam.DoFn):
@@ -59,9 +84,13 @@ class KeepOneFn(beam.DoFn):
         self.duplicates_dropped = counter("duplicates_dropped")
 
     def process(self, element: tuple[str, Iterable[Story]]) -> Iterator[Story]:
-        copies = sorted(element[1], key=lambda story: story.source)
-        self.duplicates_dropped.inc(len(copies) - 1)
-        yield copies[0]
+        """Each distinct text once (same text: the copy of the first source), all with a warning if several."""
+        kept: dict[str, Story] = {}
+        for story in sorted(element[1], key=lambda story: story.source):
+            kept.setdefault(text_hash(story), story)
+        self.duplicates_dropped.inc(sum(1 for _ in element[1]) - len(kept))
+        for story in kept.values():
+            yield conflict_warning(story) if len(kept) > 1 else story
 
 
 class DeduplicateStories(beam.PTransform):

@@ -94,8 +94,8 @@ def dead_letter_record(
     """A `schemas/dead_letter.avsc` record; the payload is cut at the size limit. Its text fields are made
     valid UTF-8 (a lone surrogate from a JSON escape becomes U+FFFD), so that the record itself can always
     be written: the payload keeps the original bytes."""
-    if isinstance(item, RawInput):
-        story_id, payload_size = None, item.payload_size
+    if isinstance(item, RawInput):  # not parsed yet: only a Pub/Sub message's attribute names the story
+        story_id, payload_size = item.attributes.get("story_id") or None, item.payload_size
     else:
         story_id, payload_size = item.story_id, len(item.payload)
     return {

@@ -14,7 +14,7 @@ import importlib
 from typing import Any
 
 __all__ = [
-    "Dateline", "DeadLetter", "Entity", "Stance", "StoryRecord", "read_dead_letters", "read_stories",
+    "DamagedFile", "Dateline", "DeadLetter", "Entity", "Stance", "StoryRecord", "read_dead_letters", "read_stories",
     "schema_version",
 ]
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import fastavro
-from apache_beam.io.filesystem import BeamIOError
+from apache_beam.io.filesystem import BeamIOError, CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from wirestream.schemas import DEAD_LETTER, VERSION_KEY, WIRE_STORY, load_schema, schema_json
 
 AVRO_SUFFIX = ".avro"
+AVRO_MAGIC = b"Obj\x01"
 GLOB_CHARS = "*?["
 RECORD_SCHEMA_NAMES = {"WireStory": WIRE_STORY, "DeadLetter": DEAD_LETTER}
 # A path, or several: read_stories("out"), read_stories("a.avro", "b.avro"), read_stories(["a", "b"]), Path too.
@@ -131,25 +132,55 @@ def flatten_paths(paths: Paths) -> list[str]:
     return [path for item in paths for path in flatten_paths(item)]
 
 
+class DamagedFile(Exception):
+    """An Avro file that cannot be read to its end, or a named file that is not Avro: the message names the
+    file and what is wrong. Raised after the records read before the damage."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
 def avro_files(paths: Paths) -> list[str]:
-    """The .avro files named by `paths`: files, globs, or output directories (searched one level down,
-    so `out/` finds `out/stories/*.avro` and `out/dead_letter/*.avro`; the temp directory is skipped).
+    """The Avro files named by `paths`, told by their content (the `Obj\\x01` magic), not their suffix: files
+    (read whatever their name), globs, or output directories (searched one level down, so `out/` finds
+    `out/stories/*` and `out/dead_letter/*`; the temp directory is skipped). A file found through a glob or a
+    directory that is not Avro is left out, unless its name ends in `.avro` (then reading it reports it damaged).
 
     A glob may match nothing (an empty run), but a file or directory that does not exist is a typo: it raises
     FileNotFoundError rather than reading as no records.
     """
     found: list[str] = []
     for path in flatten_paths(paths):
-        if any(char in path for char in GLOB_CHARS) or path.endswith(AVRO_SUFFIX):
-            patterns = [path]
+        if any(char in path for char in GLOB_CHARS):
+            candidates = _match(path)
+        elif _is_file(path):
+            found.append(path)
+            continue
         else:
-            patterns = [FileSystems.join(path, f"*{AVRO_SUFFIX}"), FileSystems.join(path, "*", f"*{AVRO_SUFFIX}")]
-        matched = [m.path for pattern in patterns for m in _match(pattern)
-                   if "/.temp" not in m.path.replace("\\", "/")]
-        if not matched and not any(char in path for char in GLOB_CHARS) and not FileSystems.exists(path):
-            raise FileNotFoundError(f"no such file or directory: {path}")
-        found.extend(matched)
+            candidates = [m for pattern in (FileSystems.join(path, "*"), FileSystems.join(path, "*", "*"))
+                          for m in _match(pattern)]
+            if not candidates and not FileSystems.exists(path):
+                raise FileNotFoundError(f"no such file or directory: {path}")
+        found.extend(m.path for m in candidates if "/.temp" not in m.path.replace("\\", "/")
+                     and (m.path.lower().endswith(AVRO_SUFFIX) or is_avro(m.path)))
     return sorted(set(found))
+
+
+def _is_file(path: str) -> bool:
+    if "://" not in path:
+        return os.path.isfile(path)
+    return any(m.path == path for m in _match(path))
+
+
+def is_avro(path: str) -> bool:
+    """Whether the file starts with Avro's magic bytes (a file that cannot be opened is not)."""
+    try:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            return handle.read(len(AVRO_MAGIC)) == AVRO_MAGIC
+    except (OSError, BeamIOError):
+        return False
 
 
 def _match(pattern: str) -> list:
@@ -167,17 +198,38 @@ def file_kind(reader: fastavro.reader) -> str | None:
 
 def read_records(paths: Paths, kind: str) -> Iterator[dict[str, Any]]:
     """Raw records of one kind (WIRE_STORY or DEAD_LETTER), resolved against the current schema.
-    Paths are checked before the first record is asked for, so a typo fails at the call."""
+    Paths are checked before the first record is asked for, so a typo fails at the call; a damaged file
+    raises DamagedFile after its readable records."""
     return _read_files(avro_files(paths), kind)
 
 
 def _read_files(files: list[str], kind: str) -> Iterator[dict[str, Any]]:
     for path in files:
-        with FileSystems.open(path) as handle:
-            if file_kind(fastavro.reader(handle)) != kind:
-                continue
-            handle.seek(0)
-            yield from fastavro.reader(handle, reader_schema=load_schema(kind))
+        read = -1  # the header is not read yet
+        try:
+            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+                magic = handle.read(len(AVRO_MAGIC))
+                if magic != AVRO_MAGIC:
+                    raise DamagedFile(path, "empty file, not Avro" if not magic else "not an Avro file")
+                handle.seek(0)
+                if file_kind(fastavro.reader(handle)) != kind:
+                    continue
+                handle.seek(0)
+                records = fastavro.reader(handle, reader_schema=load_schema(kind))
+                read = 0
+                for record in records:
+                    yield record
+                    read += 1
+        except DamagedFile:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever fastavro or the filesystem raises, said once
+            raise DamagedFile(path, _damage(error, read)) from error
+
+
+def _damage(error: Exception, read: int) -> str:
+    where = "in its header" if read < 0 else f"after {read} records"
+    what = "truncated" if isinstance(error, EOFError) else f"{type(error).__name__}: {error}"
+    return f"damaged Avro file, {where}: {what}"
 
 
 def read_stories(*paths: Paths) -> Iterator[StoryRecord]:

@@ -31,8 +31,10 @@ MOJIBAKE = "mojibake repaired"
 
 
 def clean_text(text: str) -> tuple[str, list[str]]:
-    """(clean text, warnings): NFC-normalized, mojibake repaired, control characters removed."""
+    """(clean text, warnings): line breaks as LF (CRLF and a lone CR), NFC-normalized, mojibake repaired,
+    control characters removed."""
     warnings: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     if not text.isascii():  # mojibake, ligatures and full-width forms are all non-ASCII
         fixed, steps = ftfy.fix_and_explain(text, FTFY_CONFIG)

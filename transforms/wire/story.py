@@ -267,21 +267,39 @@ def _date_of(moment: datetime.datetime | None) -> datetime.date | None:
 
 class _TextExtractor(html.parser.HTMLParser):
     BLOCKS: ClassVar[frozenset[str]] = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"})
+    # Elements whose content is code, markup or a widget, never story text (void elements have no content).
+    NOT_TEXT: ClassVar[frozenset[str]] = frozenset({
+        "script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "math", "canvas",
+        "audio", "video", "select", "textarea", "button", "applet", "frameset", "noframes",
+    })
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden: list[str] = []  # the open NOT_TEXT elements
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self.BLOCKS:
+        if tag in self.NOT_TEXT:
+            self.hidden.append(tag)
+        elif tag in self.BLOCKS and not self.hidden:
             self.parts.append("\n\n")
 
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag not in self.NOT_TEXT:  # `<svg/>` opens nothing
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.hidden:
+            del self.hidden[len(self.hidden) - 1 - self.hidden[::-1].index(tag):]
+
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def html_to_text(markup: str) -> str:
-    """Flattens ninjs body_html to paragraphs of plain text."""
+    """Flattens ninjs body_html to paragraphs of plain text; script, style and other elements that are not
+    text (NOT_TEXT) are left out with their content."""
     extractor = _TextExtractor()
     extractor.feed(markup)
     text = "".join(extractor.parts)
