@@ -36,7 +36,7 @@ def run_on_a_terminal(*flags: str, tmp_path) -> tuple[str, str]:
     """`wirestream run` on the seeds with a pseudo-terminal as stderr: (stdout, what the terminal showed)."""
     terminal, stderr = pty.openpty()
     run = subprocess.Popen([sys.executable, "-m", "wirestream", "run", "--input", str(SEEDS / "*"), "--output",
-                            str(tmp_path / "out"), *flags], cwd=REPO, stdout=subprocess.PIPE, stderr=stderr, text=True)
+                            str(tmp_path / ("out" + "".join(flags))), *flags], cwd=REPO, stdout=subprocess.PIPE, stderr=stderr, text=True)
     os.close(stderr)
     shown = b""
     while chunk := read_terminal(terminal):
