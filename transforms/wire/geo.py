@@ -237,6 +237,15 @@ def canonical_city(
     return (place.name, place.country) if place else None
 
 
+def english_city_name(name: str, country: str) -> str:
+    """A city's GeoNames name, which is its English one, for a name found in `country` under any of its
+    names ("Geneve" -> "Geneva", "Pekin" -> "Beijing", "Bruxelles" -> "Brussels"); `name` if none is known."""
+    place = _choose([p for p in _city_index().get(_key(name), ()) if p.country == country], country)
+    if place is None:
+        return name
+    return place.primary or place.name
+
+
 def is_capital(name: str) -> bool:
     """Whether `name` is a national capital's name or a spelling of it ("Kyiv", "Kiev", "Canberra")."""
     return any(p.capital and _is_spelling(p) for p in _city_index().get(_key(name), ()))
