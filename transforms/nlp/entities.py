@@ -185,8 +185,15 @@ def _to_entities(groups: list[_Group], body_offset: int, lang: str = "en") -> li
         found.append(entity)
         mentions.append(spans)
     codes = _country_codes(found, lang)
-    return [Referent(dataclasses.replace(entity, country_code=code), spans)
+    return [Referent(_located(dataclasses.replace(entity, country_code=code)), spans)
             for entity, code, spans in zip(found, codes, mentions, strict=True)]
+
+
+def _located(entity: Entity) -> Entity:
+    """A place the story resolved to a country, with its coordinates when its name means one place there."""
+    if entity.label not in PLACE_LABELS or not entity.country_code:
+        return entity
+    return dataclasses.replace(entity, **geo.point_fields(geo.place_point(entity.text, entity.country_code)))
 
 
 def _country_codes(entities: list[Entity], lang: str = "en") -> list[str | None]:

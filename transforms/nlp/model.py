@@ -16,7 +16,7 @@ from wirestream.transforms.nlp import languages
 from wirestream.transforms.nlp.annotate import analysis_text, annotate, doc_dateline
 from wirestream.transforms.nlp.attribute_rules import use_attribute_rules
 from wirestream.transforms.nlp.context import set_dateline, story_doc
-from wirestream.transforms.nlp.labels import LABELS
+from wirestream.transforms.nlp.label_map import LABELS
 from wirestream.transforms.nlp.lemmas import use_lemmas
 from wirestream.transforms.nlp.ner import NER_FIXES
 from wirestream.transforms.nlp.paragraphs import PARAGRAPH_BREAKS

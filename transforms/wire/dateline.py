@@ -29,6 +29,10 @@ class Dateline:
     agency: str | None
     start: int | None = None
     end: int | None = None
+    admin1: str | None = None  # GeoNames code of a state or province qualifier ("Ore." -> "OR"), for coordinates
+    geonames_id: int | None = None  # where the city is, when the name resolves to one place (geo.place_point)
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def _fold_month(word: str) -> str:
@@ -85,12 +89,11 @@ def _agencies() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _states() -> dict[str, str]:
-    """AP state/province abbreviation or full name (dots and case ignored) -> country."""
-    table: dict[str, str] = {}
-    for abbreviation, name, country in tsv_rows(WIRE_DATA, "dateline_ap_states.tsv"):
-        table[_plain(abbreviation)] = country
-        table[_plain(name)] = country
+def _states() -> dict[str, tuple[str, str | None]]:
+    """AP state/province abbreviation or full name (dots and case ignored) -> (country, GeoNames admin1 code)."""
+    table: dict[str, tuple[str, str | None]] = {}
+    for abbreviation, name, country, admin1 in tsv_rows(WIRE_DATA, "dateline_ap_states.tsv"):
+        table[_plain(abbreviation)] = table[_plain(name)] = (country, admin1 or None)
     return table
 
 
@@ -170,7 +173,8 @@ def _title(text: str) -> str:
 
 def _qualifier_country(qualifier: str, prefer: str | None) -> str | None:
     """Country named by what follows the city: a state or province, a country, or a region."""
-    return _states().get(_plain(qualifier)) or geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
+    state = _states().get(_plain(qualifier))
+    return state[0] if state else geo.country_code(qualifier) or geo.region_country(qualifier, prefer)
 
 
 def _locate(
@@ -210,7 +214,7 @@ def _build(
 ) -> Dateline | None:
     """Dateline from a parsed prefix; `strict` forms (no agency credit) need a well-known place."""
     city_text = prefix.groupdict().get("city")
-    city = country = None
+    city = country = admin1 = None
     if city_text and _plain(city_text) == "UNDATED":  # AP's dateline for stories from no one place
         city_text = None
     if city_text:
@@ -219,6 +223,7 @@ def _build(
         located = _locate(city_text, quals, home, _STRICT_POPULATION if strict else 0, strict)
         if located:
             city, country = located
+            admin1 = next((state[1] for q in quals if (state := _states().get(_plain(q))) and state[0] == country), None)
         elif strict or not city_text.isupper() or len(city_text) > _MAX_UNKNOWN_CITY:
             return None  # an unknown place is only believed in capitals before an agency credit
         else:
@@ -228,9 +233,10 @@ def _build(
     has_date = any(prefix.group(g) for g in ("mon", "mon2", "nmon", "iso", "wday"))
     date = _resolve_date(prefix, reference) if has_date else reference
     start, end = span
+    point = geo.place_point(city, country, admin1=admin1, city=True) if city else None
     return Dateline(
         raw=body[start:end].rstrip(), city=city, country_code=country, date=date,
-        agency=credit[0] if credit else None, start=start, end=end,
+        agency=credit[0] if credit else None, start=start, end=end, admin1=admin1, **geo.point_fields(point),
     )
 
 
@@ -345,10 +351,12 @@ def located_dateline(located: str, reference_date: datetime.date | None) -> Date
     city, _, qualifier = (part.strip() for part in located.partition(","))
     country = geo.country_code(qualifier) if qualifier else None
     found = geo.canonical_city(city, within=country)
+    country = country or (found[1] if found else None)
     return Dateline(
         raw=located,
         city=found[0] if found else city,
-        country_code=country or (found[1] if found else None),
+        country_code=country,
         date=reference_date,
         agency=None,
+        **geo.point_fields(geo.place_point(found[0], country, city=True) if found else None),
     )

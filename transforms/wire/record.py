@@ -28,6 +28,9 @@ class Entity:
     in_headline: bool = False
     start: int | None = None  # body offsets of the first mention in the body
     end: int | None = None
+    geonames_id: int | None = None  # a place's GeoNames id and coordinates, when it resolves to one place
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
