@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from wirestream.transforms.nlp.languages import entity_lexicon
 from wirestream.transforms.wire import geo
 
 LABELS = "wirestream_labels"
@@ -18,9 +19,13 @@ class EntityLabels:
         self.labels = dict(labels)
         self.resolve_places = frozenset(resolve_places)
         self.lang = lang
+        self.titles = entity_lexicon(lang).titles
 
     def label(self, span: Span) -> str:
-        """The record's label for one mention ("" drops it)."""
+        """The record's label for one mention ("" drops it): a title in lower case opening the span
+        ("ministre de l'Économie") makes it an office, not a name."""
+        if span[0].is_lower and span[0].lower_ in self.titles:
+            return ""
         label = self.labels.get(span.label_, span.label_)
         if label and span.label_ in self.resolve_places and geo.place_country(span.text, language=self.lang):
             return PLACE

@@ -43,6 +43,8 @@ class UdStanceLexicon:
     speech_verbs: frozenset[str]
     report_preps: frozenset[str]
     first_person: frozenset[str]
+    group_nouns: frozenset[str]
+    member_nouns: frozenset[str]
     third_person: dict[str, frozenset[str]]
     target_drop_deps: frozenset[str]
     leading_words: frozenset[str]
@@ -70,6 +72,8 @@ def load_ud_lexicon(name: str) -> UdStanceLexicon:
         speech_verbs=frozenset(_plain(v) for v in raw["speech_verbs"]),
         report_preps=frozenset(raw["report_preps"]),
         first_person=frozenset(raw["first_person"]),
+        group_nouns=frozenset(raw["group_nouns"]),
+        member_nouns=frozenset(raw["member_nouns"]),
         third_person={word: frozenset(labels) for word, labels in raw["third_person"].items()},
         target_drop_deps=frozenset(raw["target_drop_deps"]),
         leading_words=frozenset(raw["leading_words"]),
@@ -152,7 +156,7 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
             agents = tuple(c for c in tok.children if c.dep_ == "obl:agent")
             cues.append(_Cue(lex.verbs[verb], tok, tuple(passive), agents))
         else:
-            objs = tuple(c for c in tok.children if c.dep_ == "obj")
+            objs = tuple(c for c in tok.children if c.dep_ == "obj") or _misparsed_object(tok)
             if objs:
                 cues.append(_Cue(lex.verbs[verb], tok, objs))
     prep_verb = _verb_label(tok, lex.verb_preps)
@@ -179,6 +183,18 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
         if targets:
             cues.append(_Cue(label, tok, targets))
     return cues
+
+
+def _misparsed_object(verb: Token) -> tuple[Token, ...]:
+    """The object of a transitive cue the parser attached elsewhere ("a critiqué vendredi la trajectoire",
+    with "trajectoire" made the subject of what follows): the first noun right after the verb, past
+    adverbs, time words and determiners, that is not in a prepositional phrase."""
+    for tok in verb.doc[verb.i + 1 : verb.i + 6]:
+        if tok.is_punct or tok.pos_ in ("SCONJ", "CCONJ", "VERB", "AUX", "PRON", "ADP"):
+            return ()
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("obl:mod", "obl", "nmod", "obl:arg") and not _case(tok):
+            return (tok,)
+    return ()
 
 
 @dataclass
@@ -222,7 +238,8 @@ def _subjects(verb: Token) -> list[Token]:
             return subjects
         if node.dep_ == "acl:relcl":
             return [node.head]
-        if node.dep_ not in ("xcomp", "conj") or node.head is node:
+        infinitive_clause = node.dep_ == "advcl" and "Inf" in node.morph.get("VerbForm")
+        if (node.dep_ not in ("xcomp", "conj") and not infinitive_clause) or node.head is node:
             return []
         node = node.head
     return []
@@ -244,13 +261,19 @@ def _holder(story: _Story, tok: Token, cue: _Cue) -> list[tuple[Entity, float]]:
         return [(e, REPORTED_FACTOR) for e in _speaker(story, cue.verb)]
     if lower in lex.third_person and tok.dep_ in SUBJECTS:
         return [(e, REPORTED_FACTOR) for e in _antecedent(story, tok, lex.third_person[lower])]
-    if tok.pos_ in ("NOUN", "PROPN"):  # "le président de la fédération, M. X": the named appositive, else the body
-        for dep in ("appos", "nmod"):
-            for c in tok.children:
-                if c.dep_ == dep and (ent := _entity(story, c)) is not None and ent.label in HOLDER_LABELS:
-                    if dep == "nmod" and not _case(c) & {"de", "du", "des", "d'"}:
-                        continue
+    if tok.pos_ in ("NOUN", "PROPN"):
+        # "le président de la fédération, M. X" (an appositive, often parsed as conj or a bare nmod): the
+        # named person; else "les membres du syndicat": the body it belongs to
+        for c in tok.children:
+            if c.dep_ in ("appos", "conj", "nmod") and not _case(c) and (ent := _entity(story, c)) is not None:
+                if ent.label == "PERSON" or (c.dep_ == "appos" and ent.label in HOLDER_LABELS):
                     return [(ent, 1.0)]
+        for c in tok.children:
+            if c.dep_ == "nmod" and _case(c) & {"de", "du", "des", "d'"} and (ent := _entity(story, c)) is not None:
+                if ent.label in HOLDER_LABELS and _lemma(tok) in lex.member_nouns:
+                    return [(ent, 1.0)]
+        if _lemma(tok) in lex.group_nouns and any(c.dep_ == "det" and c.lower_ in ("le", "la", "l'", "l’") for c in tok.children):
+            return [(e, REPORTED_FACTOR) for e in _antecedent(story, tok, frozenset({"ORG"}))]  # "l'institution"
     return []
 
 
