@@ -41,7 +41,10 @@ def load_nlp(model_name: str = DEFAULT_MODEL, stock_components: bool = False) ->
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     fixes_after = "ner"
     if settings["labels"] or settings["resolve_places"]:
-        nlp.add_pipe(LABELS, after="ner", config={"labels": settings["labels"], "resolve_places": settings["resolve_places"]})
+        nlp.add_pipe(LABELS, after="ner", config={
+            "labels": settings["labels"], "resolve_places": settings["resolve_places"],
+            "name_shapes": settings.get("name_shapes", False),
+        })
         fixes_after = LABELS
     fixes: dict = {}
     if settings["ner_fixes"] is not None:
