@@ -159,7 +159,8 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
             agents = tuple(c for c in tok.children if c.dep_ == "obl:agent")
             cues.append(_Cue(lex.verbs[verb], tok, tuple(passive), agents))
         else:
-            objs = tuple(c for c in tok.children if c.dep_ == "obj") or _misparsed_object(tok)
+            objs = tuple(c for c in tok.children if c.dep_ == "obj" and _lemma(c) not in lex.time_nouns)
+            objs = objs or _misparsed_object(tok, lex)
             if objs:
                 cues.append(_Cue(lex.verbs[verb], tok, objs))
     prep_verb = _verb_label(tok, lex.verb_preps)
@@ -188,11 +189,13 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
     return cues
 
 
-def _misparsed_object(verb: Token) -> tuple[Token, ...]:
+def _misparsed_object(verb: Token, lex: UdStanceLexicon) -> tuple[Token, ...]:
     """The object of a transitive cue the parser attached elsewhere ("a critiqué vendredi la trajectoire",
     with "trajectoire" made the subject of what follows): the first noun right after the verb, past
     adverbs, time words and determiners, that is not in a prepositional phrase."""
     for tok in verb.doc[verb.i + 1 : verb.i + 6]:
+        if _lemma(tok) in lex.time_nouns:
+            continue
         if tok.is_punct or tok.pos_ in ("SCONJ", "CCONJ", "VERB", "AUX", "PRON", "ADP"):
             return ()
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("obl:mod", "obl", "nmod", "obl:arg") and not _case(tok):
@@ -233,7 +236,22 @@ def _scope(verb: Token, lex: UdStanceLexicon) -> _Scope:
 
 
 def _subjects(verb: Token) -> list[Token]:
-    """The clause's subject, taken from the governing clause for an infinitive or a conjoined verb."""
+    """The clause's subject, taken from the governing clause for an infinitive or a conjoined verb; for a
+    participle the parser hung elsewhere ("a, au contraire, salué X"), from the auxiliary that heads it."""
+    found = _clause_subjects(verb)
+    if found or "Part" not in verb.morph.get("VerbForm"):
+        return found
+    node = verb.head
+    for _ in range(3):
+        if node.pos_ == "AUX" and _lemma(node) in ("avoir", "être"):
+            return [c for c in node.children if c.dep_ in SUBJECTS]
+        if node.head is node:
+            break
+        node = node.head
+    return []
+
+
+def _clause_subjects(verb: Token) -> list[Token]:
     node = verb
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in SUBJECTS]
@@ -275,21 +293,23 @@ def _holder(story: _Story, tok: Token, cue: _Cue) -> list[tuple[Entity, float]]:
             if c.dep_ == "nmod" and _case(c) & {"de", "du", "des", "d'"} and (ent := _entity(story, c)) is not None:
                 if ent.label in HOLDER_LABELS and _lemma(tok) in lex.member_nouns:
                     return [(ent, 1.0)]
-        if _lemma(tok) in lex.group_nouns and any(c.dep_ == "det" and c.lower_ in ("le", "la", "l'", "l’") for c in tok.children):
+        if (_lemma(tok) in lex.group_nouns and any(c.dep_ == "det" and c.lower_ in ("le", "la", "l'", "l’") for c in tok.children)
+                and not any(c.pos_ == "PROPN" and not _case(c) for c in tok.children)):
             return [(e, REPORTED_FACTOR) for e in _antecedent(story, tok, frozenset({"ORG"}))]  # "l'institution"
     return []
 
 
 def _antecedent(story: _Story, tok: Token, labels: frozenset[str]) -> list[Entity]:
-    """A third-person pronoun's referent: the last entity of the right kind mentioned before it in the same
-    paragraph, when only one such entity is mentioned in the two sentences before."""
-    sent_start = tok.sent.start
-    window_start = max(0, sent_start - 60)
-    candidates = [e for start, e in story.mentions if window_start <= start < tok.i and e.label in labels]
-    if not candidates:
-        return []
-    last = candidates[-1]
-    return [last] if all(e == last for e in candidates[-3:]) else []
+    """A third-person subject pronoun's referent: the last entity of the right kind that was a subject in the
+    sentences just before, else the one entity of that kind they mention."""
+    window_start = max(0, tok.sent.start - 60)
+    mentions = [(start, e) for start, e in story.mentions if window_start <= start < tok.i and e.label in labels]
+    subjects = [e for start, e in mentions if story.doc[start].dep_ in SUBJECTS or story.doc[start].head.dep_ in SUBJECTS]
+    if subjects:
+        return [subjects[-1]]  # a subject pronoun continues the last subject
+    candidates = [e for _start, e in mentions]
+    last = candidates[-1] if candidates else None
+    return [last] if last is not None and all(e == last for e in candidates[-3:]) else []
 
 
 def _speaker(story: _Story, verb: Token) -> list[Entity]:
@@ -361,6 +381,8 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
     elif scope.negated:
         return []  # not opposing is not favouring
     holder_toks = list(cue.holders) if cue.holders is not None else _subjects(cue.verb)
+    if any(t.pos_ != "PRON" and _holder(story, t, cue) for t in holder_toks):
+        holder_toks = [t for t in holder_toks if t.pos_ != "PRON"]  # "l'Union, elle, a salué"
     holders = [h for t in holder_toks for h in _holder(story, t, cue)]
     if not holders:
         return []
@@ -368,7 +390,7 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
     evidence = sentence.text.strip()
     out = []
     for target_tok in cue.targets:
-        for t in (target_tok, *(c for c in target_tok.children if c.dep_ == "conj")):
+        for t in (target_tok, *_coordinated(target_tok)):
             target = _target(story, t)
             if target is None:
                 continue
@@ -378,6 +400,16 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
                 out.append(Stance(ent.text, ent.label, target[0], target[1], label, evidence,
                                   round(CONFIDENCE * factor * weight, 2)))
     return out
+
+
+def _coordinated(tok: Token) -> list[Token]:
+    """Targets coordinated with `tok`: its conjuncts, and a conjunct that repeats its preposition further
+    down its complements ("en faveur d'un gel des pensions et d'une baisse des impôts")."""
+    found = [c for c in tok.children if c.dep_ == "conj"]
+    preps = _case(tok)
+    if preps:
+        found += [t for t in tok.subtree if t.dep_ == "conj" and t is not tok and t not in found and _case(t) & preps]
+    return found
 
 
 def _dedupe(stances: list[Stance]) -> list[Stance]:
