@@ -123,3 +123,44 @@ def test_french_entities_are_one_per_referent_with_their_aliases(french_story):
     assert set(by_text["Claire Dubonnet"].aliases) >= {"Dubonnet"}  # "Mme Dubonnet": the title is not the name
     assert "FHF" in by_text["Fédération hospitalière de France"].aliases
     assert "Dubonnet" not in by_text and "FHF" not in by_text
+
+
+@pytest.fixture(scope="module")
+def nlp_fr():
+    from wirestream.transforms.nlp.model import load_nlp
+
+    return load_nlp(DEFAULT_MODEL_FR)
+
+
+def stances(nlp_fr, text: str) -> list[tuple[str, str, str]]:
+    from wirestream.transforms.nlp.annotate import annotate
+
+    story = annotate(Story("s", "test", text, text.encode(), language="fr"), nlp_fr(text), 0)
+    return [(s.holder, s.label, s.target) for s in story.stances]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # verbs with an object, reflexive verbs with their preposition, noun and light-verb cues
+    ("La Confédération syndicale des travailleurs a dénoncé mardi la réforme des retraites.",
+     [("Confédération syndicale des travailleurs", "AGAINST", "réforme des retraites")]),
+    ("Le Conseil régional s'est prononcé en faveur d'une ligne de tramway.",
+     [("Conseil régional", "FAVOR", "ligne de tramway")]),
+    ("Le Syndicat des pharmaciens a apporté son soutien à la campagne de vaccination.",
+     [("Syndicat des pharmaciens", "FAVOR", "campagne de vaccination")]),
+    # the named appositive holds the stance; an irregular verb the model takes for a noun
+    ("Le ministre des Finances, Paul Lemarchand, soutient le projet de loi sur le logement.",
+     [("Paul Lemarchand", "FAVOR", "projet de loi sur le logement")]),
+    # negation: support withheld or refused is opposition; not opposing says nothing
+    ("La Fédération des commerçants ne soutient pas la taxe sur les livraisons.",
+     [("Fédération des commerçants", "AGAINST", "taxe sur les livraisons")]),
+    ("Marie Vasseur a refusé de soutenir la motion de censure.",
+     [("Marie Vasseur", "AGAINST", "motion de censure")]),
+    ("L'Association des maires ne s'oppose pas au nouveau découpage des cantons.", []),
+    # reported speech: the speaker holds a first-person stance
+    ("« Nous rejetons ce plan de licenciements », a déclaré Jacques Morel, délégué du syndicat.",
+     [("Jacques Morel", "AGAINST", "plan de licenciements")]),
+    # a condition or a possibility is not a stance
+    ("Si le gouvernement rejetait l'amendement, la Fédération des agriculteurs pourrait contester la loi.", []),
+])
+def test_french_stance_cues(nlp_fr, text, expected):
+    assert stances(nlp_fr, text) == expected

@@ -50,6 +50,7 @@ class UdStanceLexicon:
     third_person: dict[str, frozenset[str]]
     target_drop_deps: frozenset[str]
     leading_words: frozenset[str]
+    forms: dict[str, str]  # inflected form of an irregular cue verb -> its lemma
 
 
 @cache
@@ -80,6 +81,7 @@ def load_ud_lexicon(name: str) -> UdStanceLexicon:
         third_person={word: frozenset(labels) for word, labels in raw["third_person"].items()},
         target_drop_deps=frozenset(raw["target_drop_deps"]),
         leading_words=frozenset(raw["leading_words"]),
+        forms={form: verb for verb, forms in raw.get("forms", {}).items() for form in forms},
     )
 
 
@@ -126,13 +128,16 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.casefold()
 
 
-def _verb_label(tok: Token, table: dict[str, str] | dict[str, dict[str, str]]) -> str | None:
+def _verb_label(tok: Token, table: dict[str, str] | dict[str, dict[str, str]], forms: dict[str, str]) -> str | None:
     """The lexicon verb `tok` is: by lemma, or, where the model's lemma is wrong ("conteste" for
-    "contester"), by the form of a regular -er verb, for a token that heads a clause."""
+    "contester", "soutient" taken for a noun), by the lexicon's forms of irregular verbs or the form of a
+    regular -er verb, for a token that heads a clause."""
     lemma = _lemma(tok)
     if lemma in table:
         return lemma
     lower = tok.lower_
+    if forms.get(lower) in table:
+        return forms[lower]
     if tok.pos_ in ("VERB", "ADJ", "NOUN") and any(c.dep_ in (*SUBJECTS, "obj") for c in tok.children):
         for verb in table:
             if verb.endswith("er") and len(verb) > 5 and lower.startswith(verb[:-2]) and len(lower) - len(verb) <= 3:
@@ -152,7 +157,7 @@ def _case(tok: Token) -> set[str]:
 
 def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
     cues: list[_Cue] = []
-    verb = _verb_label(tok, lex.verbs)
+    verb = _verb_label(tok, lex.verbs, lex.forms)
     if verb and tok.pos_ != "NOUN" or (verb and tok.dep_ in ("ROOT", "acl:relcl", "xcomp", "conj")):
         passive = [c for c in tok.children if c.dep_ == "nsubj:pass"]
         if passive:
@@ -163,7 +168,7 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
             objs = objs or _misparsed_object(tok, lex)
             if objs:
                 cues.append(_Cue(lex.verbs[verb], tok, objs))
-    prep_verb = _verb_label(tok, lex.verb_preps)
+    prep_verb = _verb_label(tok, lex.verb_preps, lex.forms)
     if prep_verb and (prep_verb not in lex.reflexive_only or _reflexive(tok)):
         for c in tok.children:
             if c.dep_.startswith("obl") or c.dep_ in ("obj", "nmod"):
@@ -198,7 +203,7 @@ def _misparsed_object(verb: Token, lex: UdStanceLexicon) -> tuple[Token, ...]:
             continue
         if tok.is_punct or tok.pos_ in ("SCONJ", "CCONJ", "VERB", "AUX", "PRON", "ADP"):
             return ()
-        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("obl:mod", "obl", "nmod", "obl:arg") and not _case(tok):
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "nmod" and not _case(tok):
             return (tok,)
     return ()
 
