@@ -165,7 +165,7 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
             cues.append(_Cue(lex.verbs[verb], tok, tuple(passive), agents))
         else:
             objs = tuple(c for c in tok.children if c.dep_ == "obj" and _lemma(c) not in lex.time_nouns)
-            objs = objs or _misparsed_object(tok, lex)
+            objs = objs or _relative_object(tok) or _misparsed_object(tok, lex)
             if objs:
                 cues.append(_Cue(lex.verbs[verb], tok, objs))
     prep_verb = _verb_label(tok, lex.verb_preps, lex.forms)
@@ -182,7 +182,8 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
         light = tok.dep_ == "obj" and _lemma(governor) in lex.light_verbs
         oblique = tok.dep_.startswith("obl") and governor.pos_ in ("VERB", "AUX", "ADJ")
         if governor is not tok and (light or oblique):
-            targets = tuple(c for c in tok.children if c.dep_ in ("nmod", "obl", "obl:arg") and _case(c) & preps)
+            # the first complement: a later one hung on the cue noun is most often its complement's own
+            targets = tuple(c for c in tok.children if c.dep_ in ("nmod", "obl", "obl:arg") and _case(c) & preps)[:1]
             if targets:
                 cues.append(_Cue(label, governor, targets))
     adjective = lex.adjectives.get(_lemma(tok)) or lex.adjectives.get(tok.lower_)
@@ -192,6 +193,14 @@ def _cues(tok: Token, lex: UdStanceLexicon) -> list[_Cue]:
         if targets:
             cues.append(_Cue(label, tok, targets))
     return cues
+
+
+def _relative_object(verb: Token) -> tuple[Token, ...]:
+    """The object of a cue in a relative clause it opens with "que" ("un projet que X soutient"): the noun
+    the clause describes."""
+    if verb.dep_ == "acl:relcl" and any(c.lower_ in ("que", "qu'", "qu’") and c.i < verb.i for c in verb.children):
+        return (verb.head,)
+    return ()
 
 
 def _misparsed_object(verb: Token, lex: UdStanceLexicon) -> tuple[Token, ...]:
