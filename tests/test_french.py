@@ -64,9 +64,9 @@ def test_an_english_only_feed_loads_no_french_model_and_a_french_story_loads_it_
     out = list(fn.process([parse("fr-1", FRENCH_STORY), parse("en-4", ENGLISH_STORY)]))
     assert fn.loaded_languages == ["en", "fr"]
     assert {s.story_id: s.model for s in out} == {"fr-1": FR_MODEL, "en-4": EN_MODEL}
-    french = fn._annotators["fr"]
+    french = fn._annotator_for(FRENCH)
     list(fn.process([parse("fr-2", FRENCH_STORY)]))
-    assert fn._annotators["fr"] is french  # loaded once
+    assert fn._annotator_for(FRENCH) is french  # loaded once
 
 
 def test_an_english_only_run_never_imports_the_french_model():
@@ -102,7 +102,7 @@ def test_a_mixed_batch_reads_each_story_with_its_own_model():
 @pytest.fixture(scope="module")
 def french_story() -> Story:
     fn = AnnotateBatchFn(DEFAULT_MODEL, shared.Shared(), LIMIT, models={FRENCH: DEFAULT_MODEL_FR})
-    [story] = fn._annotate_batch(fn._annotator(FRENCH), [parse("fr", FRENCH_STORY)])
+    [story] = fn._annotate_batch(fn._annotator_for(FRENCH), [parse("fr", FRENCH_STORY)])
     return story
 
 

@@ -60,14 +60,15 @@ class AnnotateBatchFn(StageFn):
         self.max_stances = max_stances
         self.stories_annotated = counter("stories_annotated")
         self.stories_skipped = counter("stories_skipped_language")
-        self._annotators: dict[str, Annotator] = {}
+        self._annotator: Annotator | None = None  # English, acquired in setup
+        self._annotators: dict[str, Annotator] = {}  # the other languages, as their stories arrive
 
     def setup(self) -> None:
-        self._annotator(ENGLISH)
+        self._annotator = self._annotator_for(ENGLISH)
 
-    def _annotator(self, language: str) -> Annotator:
+    def _annotator_for(self, language: str) -> Annotator:
         """The worker's model for `language`, loaded on first use (once per process, through Shared)."""
-        annotator = self._annotators.get(language)
+        annotator = self._annotator if language == ENGLISH else self._annotators.get(language)
         if annotator is None:
             from wirestream.transforms.nlp.model import Annotator, load_nlp
 
@@ -75,13 +76,14 @@ class AnnotateBatchFn(StageFn):
             annotator = self.shared_models[language].acquire(
                 lambda: Annotator(load_nlp(name), self.warm_up_stories), tag=name
             )
-            self._annotators[language] = annotator
+            if language != ENGLISH:
+                self._annotators[language] = annotator
         return annotator
 
     @property
     def loaded_languages(self) -> list[str]:
         """The languages whose model this DoFn has acquired so far."""
-        return sorted(self._annotators)
+        return sorted([*([ENGLISH] if self._annotator is not None else []), *self._annotators])
 
     def process(self, batch: list[Story]) -> Iterator[Story | pvalue.TaggedOutput]:
         skipped = [story for story in batch if story.analysis != COMPLETE or story.nlp_language not in self.model_names]
@@ -92,7 +94,7 @@ class AnnotateBatchFn(StageFn):
             if story.analysis == COMPLETE and story.nlp_language in self.model_names:
                 by_language.setdefault(story.nlp_language, []).append(story)
         for language, stories in by_language.items():
-            yield from self._annotate_batch(self._annotator(language), stories)
+            yield from self._annotate_batch(self._annotator_for(language), stories)
 
     def _annotate_batch(self, annotator: Annotator, batch: list[Story]) -> Iterator[Story | pvalue.TaggedOutput]:
         with annotator.session(len(batch)):
