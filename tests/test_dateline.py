@@ -215,3 +215,68 @@ def test_no_dateline(body: str) -> None:
 def test_a_dateline_with_nothing_after_it_is_found_and_ends_the_body(body):
     found = find_dateline(body)
     assert found is not None and found.city and not body[found.end:].strip()
+
+
+# French wire copy: one case per agency's shape. `city` is the English name an English dateline gives
+# (consumers join both languages on it); `raw` keeps the dateline as written.
+FRENCH_STYLES = [
+    # AFP: day, French month and year; day and month; no date; "1er" for the first of the month
+    ("PARIS, 3 décembre 2025 (AFP) - Le Sénat a adopté dans la nuit le budget de la sécurité sociale.",
+     "Paris", "FR", D(2025, 12, 3), "AFP"),
+    ("MARSEILLE, 12 août (AFP) - Un incendie a parcouru plusieurs centaines d'hectares au nord de la ville.",
+     "Marseille", "FR", D(2024, 8, 12), "AFP"),
+    ("Abidjan (AFP) - Les producteurs de cacao ont réclamé mardi une hausse du prix garanti.",
+     "Abidjan", "CI", REF, "AFP"),
+    ("SAINT-ÉTIENNE, 1er février (AFP) - « Nous irons jusqu'au bout », ont lancé les grévistes devant l'usine.",
+     "Saint-Etienne", "FR", D(2024, 2, 1), "AFP"),
+    # Belga: no comma, day/month in figures, "=" before the lede
+    ("BRUXELLES 14/02 (BELGA) = Les syndicats ont appelé à une journée de grève dans les services publics.",
+     "Brussels", "BE", D(2024, 2, 14), "Belga"),
+    # ATS and Keystone-ATS: the credit in lower case, the exonym of the capital
+    ("Genève (ats) - Le Conseil d'État a présenté mercredi un plan pour le logement des étudiants.",
+     "Geneva", "CH", REF, "ATS"),
+    ("BERNE, 5 juin (Keystone-ATS) - Le Conseil national a approuvé jeudi la révision de la loi sur le CO2.",
+     "Bern", "CH", D(2024, 6, 5), "Keystone-ATS"),
+    # MAP: day/month/year in figures
+    ("Rabat, 08/04/2025 (MAP) - Le gouvernement a lancé lundi un programme d'irrigation dans le Sud.",
+     "Rabat", "MA", D(2025, 4, 8), "MAP"),
+    # Xinhua's French service: the French spelling of the city, without its accent
+    ("PEKIN, 9 janvier (Xinhua) -- La Chine a annoncé jeudi une hausse de ses exportations de véhicules.",
+     "Beijing", "CN", D(2024, 1, 9), "Xinhua"),
+    # Reuters in French, abbreviated month
+    ("VARSOVIE, 2 déc. (Reuters) - Le gouvernement polonais a présenté un plan de défense antiaérienne.",
+     "Warsaw", "PL", D(2023, 12, 2), "Reuters"),
+]
+
+
+@pytest.mark.parametrize(("body", "city", "country", "date", "agency"), FRENCH_STYLES)
+def test_french_styles(body: str, city: str | None, country: str | None, date: D | None, agency: str | None) -> None:
+    found = find_dateline(body, REF, "fr")
+    assert found is not None
+    assert (found.city, found.country_code, found.date, found.agency) == (city, country, date, agency)
+    assert found.start == 0 and body[found.end:][:1].strip()
+    assert found.raw == body[:found.end].rstrip()  # as written, in French
+
+
+def test_la_presse_canadienne_credits_itself_at_the_end_of_the_story() -> None:
+    body = (
+        "MONTRÉAL — Les chauffeurs d'autobus de la société de transport ont voté lundi en faveur d'une grève.\n\n"
+        "Le syndicat réclame une hausse de salaire de 4 % par année.\n\n(La Presse Canadienne)"
+    )
+    found = find_dateline(body, REF, "fr")
+    assert found is not None
+    assert (found.raw, found.city, found.country_code, found.date, found.agency) == (
+        "MONTRÉAL —", "Montreal", "CA", REF, "La Presse Canadienne"
+    )
+
+
+def test_a_french_day_month_takes_its_year_from_the_reference_as_in_english() -> None:
+    body = "LYON, {} (AFP) - Les transports en commun ont été perturbés toute la journée par une grève."
+    assert find_dateline(body.format("31 décembre"), D(2026, 1, 2), "fr").date == D(2025, 12, 31)
+    assert find_dateline(body.format("02/01"), D(2025, 12, 30), "fr").date == D(2026, 1, 2)
+    assert find_dateline(body.format("31/02"), D(2025, 12, 30), "fr").date is None  # no such day
+
+
+def test_english_copy_keeps_the_name_it_is_written_with() -> None:
+    body = "KIEV — Ukrainian officials said on Monday that the talks would resume next week."
+    assert find_dateline(body, REF, "en").city == find_dateline(body, REF).city == "Kiev"

@@ -77,7 +77,8 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
     files["good.txt"] = (SEEDS / "dev-seed-000.txt").read_bytes()
     files["two.jsonl"] = b'{"uri": "urn:ok", "body_text": "GENEVA (Reuters) - Talks resumed."}\n{"uri": "urn:bad", \n'
     # hostile but kept: written with a status or a warning, not dead-lettered
-    files["french.txt"] = "PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites.".encode()
+    files["german.txt"] = (b"BERLIN (dpa) - Die Bundesregierung hat am Dienstag einen Gesetzentwurf zur Rentenreform "
+                           b"vorgestellt, den die Gewerkschaften geschlossen ablehnen.")
     files["mojibake.txt"] = "LONDON (Reuters) - Ministers said â€œweâ€™ll back the planâ€\x9d\u200b.".encode()
     inputs = write_inputs(tmp_path / "in", files)
     special = make_special_files(inputs)  # FIFO, /dev/zero, symlink loop, dangling link, empty .jsonl, .gz bomb
@@ -86,10 +87,10 @@ def test_every_bad_input_is_one_dead_letter_and_nothing_is_lost(tmp_path):
 
     stories = avro_files.stories(str(output))
     dead = {d["source"].rsplit("/", 1)[-1]: d for d in avro_files.dead_letters(str(output))}
-    assert sorted(s["story_id"] for s in stories) == ["french", "good", "mojibake", "urn:ok"]
+    assert sorted(s["story_id"] for s in stories) == ["german", "good", "mojibake", "urn:ok"]
     kept = {s["story_id"]: s for s in stories}
-    assert (kept["french"]["language"], kept["french"]["analysis"], kept["french"]["entities"]) == (
-        "fr", "skipped_language", [])
+    assert (kept["german"]["language"], kept["german"]["analysis"], kept["german"]["entities"], kept["german"]["model"]) == (
+        "de", "skipped_language", [], None)
     assert kept["mojibake"]["warnings"] == ["mojibake repaired", "control characters removed: 1"]
     assert "“we’ll back the plan”" in kept["mojibake"]["body"] and kept["mojibake"]["analysis"] == "complete"
     assert set(dead) == set(BAD_INPUTS) | {"two.jsonl:2"} | set(special)

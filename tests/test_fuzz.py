@@ -186,8 +186,8 @@ PATH_LIKE = [{"story_id": "../../etc/passwd"}, {"story_id": "/tmp/wirestream-esc
              {"story_id": "a/b\\c", "version": "../v", "language": "fr/../en", "content_type": "../ninjs"}]
 KEPT = {
     "seed": (REPO / "seeds" / "dev-seed-000.txt").read_bytes(),
-    "french": "PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites, que les "
-              "syndicats rejettent en bloc.".encode(),
+    "german": b"BERLIN (dpa) - Die Bundesregierung hat am Dienstag einen Gesetzentwurf zur Rentenreform "
+              b"vorgestellt, den die Gewerkschaften geschlossen ablehnen.",
     "mojibake": "RIO DE JANEIRO (Reuters) - The minister said â€œweâ€™ll back the planâ€\x9d on Tuesday.\u202e".encode(),
 }
 
@@ -229,7 +229,7 @@ def test_a_hostile_batch_is_accounted_for_and_ids_stay_inside_records(tmp_path):
     stories = {story["story_id"]: story for story in written}
     assert stories.keys() == kept.keys()
     by_name = {name: stories[story_id] for story_id, name in kept.items()}
-    assert (by_name["french"]["language"], by_name["french"]["analysis"]) == ("fr", SKIPPED_LANGUAGE)
-    assert by_name["french"]["entities"] == [] and by_name["seed"]["analysis"] == COMPLETE
+    assert (by_name["german"]["language"], by_name["german"]["analysis"]) == ("de", SKIPPED_LANGUAGE)
+    assert by_name["german"]["entities"] == [] and by_name["seed"]["analysis"] == COMPLETE
     assert by_name["mojibake"]["warnings"] == ["mojibake repaired", "control characters removed: 1"]
     assert {story["source"] for story in written} >= {"../../../root/x"}

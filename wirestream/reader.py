@@ -82,13 +82,14 @@ class StoryRecord:
     analysis: str
     warnings: tuple[str, ...]
     stances: tuple[Stance, ...]
+    model: str | None = None
 
     @classmethod
     def from_avro(cls, record: dict[str, Any]) -> StoryRecord:
         dateline = record["dateline"]
         return cls(
             **{name: record[name] for name in ("story_id", "version", "source", "headline", "body", "language",
-                                                "published_at", "analysis")},
+                                                "published_at", "analysis", "model")},
             dateline=Dateline(**dateline) if dateline else None,
             entities=tuple(Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in record["entities"]),
             warnings=tuple(record["warnings"]),

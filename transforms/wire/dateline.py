@@ -6,8 +6,10 @@ the place (and an ISO date); the text before the anchor must parse as place, qua
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,15 +35,22 @@ class Dateline:
     longitude: float | None = None
 
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember|t)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+def _fold_month(word: str) -> str:
+    """Comparison form of a month word: no accents, no case, no dot ("Déc." and "DEC" meet)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold().rstrip(".")
+
+
+# Month names and abbreviations of every language in dateline_months.tsv ("December", "Dec", "décembre",
+# "janv"), accented or not; longest first, so that "mars" is not read as "mar" and a stray "s".
+_MONTHS = {_fold_month(word): int(month) for word, month, _language in tsv_rows(WIRE_DATA, "dateline_months.tsv")}
+_MONTH_FORMS = {form for word, _month, _language in tsv_rows(WIRE_DATA, "dateline_months.tsv")
+                for form in (word, _fold_month(word))}
+_MONTH = rf"(?:{'|'.join(re.escape(f) for f in sorted(_MONTH_FORMS, key=lambda f: (-len(f), f)))})"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATE = (
     rf"(?i:(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<year>\d{{4}}))?"
-    rf"|(?P<day2>\d{{1,2}})\s+(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<day2>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mon2>{_MONTH})\.?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<nday>\d{{1,2}})/(?P<nmon>\d{{1,2}})(?:/(?P<nyear>\d{{4}}))?(?![\d/])"  # day/month[/year]: Belga, MAP
     rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
     rf"|(?P<wday>{_WEEKDAY}))"
 )
@@ -59,12 +68,13 @@ _DATE_ONLY = re.compile(rf"(?:{_DATE})?\s*[,.]?")
 _PAREN = re.compile(r"\((?P<agency>[^()\n]{1,40})\)")
 _SLASHED = re.compile(r"/(?P<agency>[A-Z][A-Za-z-]{1,20})/\.?")
 _DASH = re.compile(r"\s+(?:-{1,2}|[—–]{1,2})\s+")
-_SEPARATOR = re.compile(r"\s*(?:\.?\s*(?:-{1,3}|[—–]{1,2})|\.-|:)?\s*")
-_LEDE_START = re.compile(r"[\"“‘'(\[A-Z0-9À-Þ]")
+_SEPARATOR = re.compile(r"\s*(?:\.?\s*(?:-{1,3}|[—–]{1,2})|\.-|:|=)?\s*")
+_LEDE_START = re.compile(r"[\"“‘'«(\[A-Z0-9À-Þ]")
 _BYLINE = re.compile(r"By\s+[A-Z][^\n]{0,80}$")
 # "By Jane Doe LONDON, ..." on one line: names in mixed case, then the capitals of the dateline.
 _INLINE_BYLINE = re.compile(r"By\s+(?:(?:[A-Z][a-z'’][\w'’-]*|[A-Z]\.)\s+(?:and\s+)?){1,6}(?=[A-Z]{2})")
 _AGENCY_LIKE = re.compile(r"[A-Z][A-Za-z&'-]*(?:\s+[A-Z][A-Za-z&'-]*){0,3}")
+ENGLISH = "en"
 _STRICT_POPULATION = 100_000  # without an agency credit, only a city this big is taken as a dateline
 _MAX_UNKNOWN_CITY = 40  # an all-capitals place the gazetteer lacks is still a short name
 _MAX_PLACE_LINE = 60  # a line holding only the place (and an ISO date) is short
@@ -122,11 +132,16 @@ def _resolve_date(match: re.Match[str], reference: datetime.date | None) -> date
         wanted = match.group("wday").casefold()
         return reference if reference and reference.strftime("%A").casefold() == wanted else None
     month_word = match.group("mon") or match.group("mon2")
-    if not month_word:
+    if match.group("nmon"):
+        month, day, year = int(match.group("nmon")), int(match.group("nday")), match.group("nyear")
+        if not 1 <= month <= 12:
+            return None
+    elif not month_word:
         return reference
-    month = _MONTHS[month_word[:3].casefold()]
-    day = int(match.group("day") or match.group("day2"))
-    year = match.group("year") or match.group("year2")
+    else:
+        month = _MONTHS[_fold_month(month_word)]
+        day = int(match.group("day") or match.group("day2"))
+        year = match.group("year") or match.group("year2")
     if year:
         try:
             return datetime.date(int(year), month, day)
@@ -215,7 +230,7 @@ def _build(
             city = _title(" ".join(city_text.split()))
     elif strict:
         return None
-    has_date = any(prefix.group(g) for g in ("mon", "mon2", "iso", "wday"))
+    has_date = any(prefix.group(g) for g in ("mon", "mon2", "nmon", "iso", "wday"))
     date = _resolve_date(prefix, reference) if has_date else reference
     start, end = span
     point = geo.place_point(city, country, admin1=admin1, city=True) if city else None
@@ -273,7 +288,7 @@ def _at_line(
         if prefix and prefix.group("city").isupper():
             if prefix.group("iso"):  # the Reuters corpus (RCV1) layout: "ROME 1996-12-06" on its own line
                 return _build(body, (start, next_line), prefix, _agencies()["reuters"], reference, False)
-            dated = any(prefix.group(g) for g in ("mon", "mon2", "wday"))
+            dated = any(prefix.group(g) for g in ("mon", "mon2", "nmon", "wday"))
             if not dated and _is_sentence(body[next_line:next_line + 300]):
                 # The place alone on its own line ("ANKARA"), the lede below it. Anadolu uses this
                 # layout but so do press releases and other wires: the line names no agency, so none
@@ -288,8 +303,14 @@ def _is_sentence(text: str) -> bool:
     return len(words) >= 4 and sum(w[:1].islower() for w in words) >= 2
 
 
-def find_dateline(body: str, reference_date: datetime.date | None = None) -> Dateline | None:
-    """The dateline at the top of `body` (after any headline or byline lines), or None if it has none."""
+def find_dateline(
+    body: str, reference_date: datetime.date | None = None, language: str | None = None
+) -> Dateline | None:
+    """The dateline at the top of `body` (after any headline or byline lines), or None if it has none.
+
+    `language` is the story's: in copy that is not English the city is named by its English (GeoNames)
+    name, so that "GENÈVE" and "GENEVA" meet as Geneva; `raw` keeps the dateline as written. An agency
+    credit the dateline lacks may close the story on a line of its own ("(La Presse Canadienne)")."""
     if isinstance(reference_date, datetime.datetime):  # a publish timestamp passed as is
         reference_date = reference_date.date()
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", body[:2000])]
@@ -307,10 +328,22 @@ def find_dateline(body: str, reference_date: datetime.date | None = None) -> Dat
         next_line = lines[i + 1][0] if i + 1 < len(lines) else None
         found = _at_line(body, start, line_end, next_line, reference_date)
         if found:
+            if found.agency is None:
+                found = dataclasses.replace(found, agency=_closing_credit(body))
+            if language and language != ENGLISH and found.city and found.country_code:
+                found = dataclasses.replace(found, city=geo.english_city_name(found.city, found.country_code))
             return found
         if line_end - start > _PROSE_LINE:
             break
     return None
+
+
+def _closing_credit(body: str) -> str | None:
+    """A known agency credited on the story's last line alone ("(La Presse Canadienne)"), else None."""
+    last = body.rstrip().rpartition("\n")[2].strip()
+    match = _PAREN.fullmatch(last)
+    credit = _canonical_agency(match.group("agency")) if match else None
+    return credit[0] if credit and credit[1] is not None else None
 
 
 def located_dateline(located: str, reference_date: datetime.date | None) -> Dateline:

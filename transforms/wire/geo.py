@@ -5,6 +5,7 @@ because these functions run for every entity of every story.
 """
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -195,13 +196,40 @@ def _choose(candidates: tuple[_Place, ...] | list[_Place], prefer: str | None) -
     return best
 
 
-def country_code(name: str) -> str | None:
-    """Country name, short form or alias ("U.S.", "Britain", "South Korea") -> ISO alpha-2, else None."""
+@lru_cache(maxsize=8)
+def _localized_country_index(language: str) -> dict[str, str]:
+    """Country names in `language` ("Allemagne", "États-Unis", "Russie") -> alpha-2, from the ISO 3166
+    translations pycountry ships; empty for a language it has none for. "Russie, Fédération de" gives
+    "Fédération de Russie" and "Russie"."""
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return {}
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("common_name", "name", "official_name"):
+            name = getattr(country, attr, None)
+            local = translation.gettext(name) if name else None
+            if not local or local == name:
+                continue
+            index.setdefault(_key(local), country.alpha_2)
+            if ", " in local:
+                head, tail = local.split(", ", 1)
+                index.setdefault(_key(f"{tail} {head}"), country.alpha_2)
+                index.setdefault(_key(head), country.alpha_2)
+    return index
+
+
+def country_code(name: str, language: str | None = None) -> str | None:
+    """Country name, short form or alias ("U.S.", "Britain", "South Korea") -> ISO alpha-2, else None.
+    With a `language` other than English, that language's names of countries count too ("Allemagne")."""
     key = _key(name)
     index, caps_only = _country_index()
     code = index.get(key)
     if code and key in caps_only and not name.replace(".", "").isupper():
         return None  # "us", "uk" in lower case are not abbreviations
+    if code is None and language and language != "en":
+        code = _localized_country_index(language).get(key)
     return code
 
 
@@ -217,9 +245,10 @@ def is_country_part(name: str) -> bool:
     return _key(name) in _country_parts()
 
 
-def place_country(name: str, prefer: str | None = None) -> str | None:
-    """Country of any place: a country, a first-level division ("Bavaria") or a city ("Murmansk")."""
-    code = country_code(name)
+def place_country(name: str, prefer: str | None = None, language: str | None = None) -> str | None:
+    """Country of any place: a country, a first-level division ("Bavaria") or a city ("Murmansk");
+    `language` as for `country_code`."""
+    code = country_code(name, language)
     if code:
         return code
     key = _key(name)
@@ -252,6 +281,15 @@ def canonical_city(
     )
     place = _choose(candidates, prefer)
     return (place.name, place.country) if place else None
+
+
+def english_city_name(name: str, country: str) -> str:
+    """A city's GeoNames name, which is its English one, for a name found in `country` under any of its
+    names ("Geneve" -> "Geneva", "Pekin" -> "Beijing", "Bruxelles" -> "Brussels"); `name` if none is known."""
+    place = _choose([p for p in _city_index().get(_key(name), ()) if p.country == country], country)
+    if place is None:
+        return name
+    return place.primary or place.name
 
 
 def is_capital(name: str) -> bool:

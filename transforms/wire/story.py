@@ -27,7 +27,7 @@ PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
 BYLINE = re.compile(r"\A\s*By\s+[A-Z]")
 MAX_HEADLINE_CHARS = 200
 COMPLETE = "complete"  # the `analysis` status of a story the NLP read
-SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: not in English
+SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: in a language it has no model for
 CONTROL_CHARS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON escapes can make one: the bytes were strict UTF-8
 # ninjs nests a few levels (associations of items with subjects); far deeper is an attack or garbage.
@@ -85,9 +85,16 @@ class Story:
     stances: tuple[Stance, ...] = ()
     analysis: str = COMPLETE
     warnings: tuple[str, ...] = ()
+    model: str | None = None  # the spaCy pipeline that analysed it (package==version)
 
     def replace(self, **changes: Any) -> Story:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def nlp_language(self) -> str:
+        """Which language's model reads the story: its own if the NLP has one, else English (a story of
+        unknown language is read as English; one in another language is `skipped_language` and not read)."""
+        return self.language if self.language in limits.ANALYSED_LANGUAGES else limits.ENGLISH
 
     @property
     def dateline_span(self) -> tuple[int, int] | None:
@@ -107,8 +114,8 @@ def parse_story(raw: RawInput, max_bytes: int) -> Story:
 
 
 def clean_story(story: Story) -> Story:
-    """Text hygiene on headline and body, then the language: a story not in English is kept, with the
-    status that tells the English NLP to leave it alone."""
+    """Text hygiene on headline and body, then the language: a story in a language the NLP has no model
+    for (limits.ANALYSED_LANGUAGES) is kept, with the status that tells the NLP to leave it alone."""
     body, warnings = clean_text(story.body)
     headline, headline_warnings = clean_text(story.headline) if story.headline else ("", [])
     _require_words(body)
@@ -119,7 +126,7 @@ def clean_story(story: Story) -> Story:
         body=body.strip(),
         headline=headline.strip() or None,
         language=language.code,
-        analysis=COMPLETE if language.english else SKIPPED_LANGUAGE,
+        analysis=COMPLETE if language.english or language.code in limits.ANALYSED_LANGUAGES else SKIPPED_LANGUAGE,
         warnings=tuple(dict.fromkeys([*story.warnings, *headline_warnings, *warnings])),
     )
 

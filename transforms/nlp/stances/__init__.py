@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from wirestream.transforms.nlp import languages
 from wirestream.transforms.nlp.entities import Referent
 from wirestream.transforms.nlp.stances.cues import Cue, cue_candidates, find_cues
 from wirestream.transforms.nlp.stances.holders import FIRST_PERSON, country_of_capital, resolve_holder
@@ -16,6 +17,7 @@ from wirestream.transforms.nlp.stances.index import Story
 from wirestream.transforms.nlp.stances.lexicon import AGAINST, FAVOR, NEUTRAL, StanceLexicon, load_lexicon
 from wirestream.transforms.nlp.stances.scope import clause_subjects, scope_of
 from wirestream.transforms.nlp.stances.targets import coordinated_phrase, dedupe, target_phrase
+from wirestream.transforms.nlp.stances.ud import extract_ud_stances
 from wirestream.transforms.wire.record import Stance
 
 __all__ = ["AGAINST", "FAVOR", "NEUTRAL", "StanceLexicon", "extract_stances", "load_lexicon"]
@@ -23,7 +25,12 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def extract_stances(doc: Doc, referents: list[Referent]) -> list[Stance]:
-    """All stance triples of the story, each (holder, label, target) once with its strongest evidence."""
+    """All stance triples of the story, each (holder, label, target) once with its strongest evidence.
+    A model whose parser uses Universal Dependencies (nlp/data/languages.json: "stance_rules": "ud") gets
+    the rules of `ud`, with its language's lexicon."""
+    settings = languages.config(doc.lang_)
+    if settings.get("stance_rules") == "ud":
+        return extract_ud_stances(doc, referents, settings["stance_lexicon"])
     lex = load_lexicon()
     story = Story.build(doc, referents, lex)
     found: list[Stance] = []
