@@ -164,3 +164,15 @@ def stances(nlp_fr, text: str) -> list[tuple[str, str, str]]:
 ])
 def test_french_stance_cues(nlp_fr, text, expected):
     assert stances(nlp_fr, text) == expected
+
+
+def test_every_language_has_every_lexicon_field_its_rules_read():
+    """A field added to EntityLexicon or StanceLexicon for one language must be in every language's file:
+    a missing one fails the worker that loads that language, not the tests of the language it was added for."""
+    from wirestream.transforms.nlp import languages
+    from wirestream.transforms.nlp.ner.lexicon import EntityLexicon
+    from wirestream.transforms.wire.data import NLP_DATA, json_data
+
+    for lang, settings in languages._configs().items():
+        written = json_data(NLP_DATA, settings["entity_lexicon"]).keys()
+        assert EntityLexicon.__dataclass_fields__.keys() <= written, (lang, EntityLexicon.__dataclass_fields__.keys() - written)
