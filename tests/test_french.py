@@ -69,7 +69,7 @@ def test_an_english_only_feed_loads_no_french_model_and_a_french_story_loads_it_
     assert fn._annotator_for(FRENCH) is french  # loaded once
 
 
-def test_an_english_only_run_never_imports_the_french_model():
+def test_an_english_only_run_never_imports_the_french_model(tmp_path):
     """In a process of its own: the whole batch pipeline over English stories, then the French package
     must not be among the imported modules."""
     script = textwrap.dedent(f"""
@@ -81,7 +81,7 @@ def test_an_english_only_run_never_imports_the_french_model():
         assert any(m.startswith("en_core_web_sm") for m in sys.modules)
         print("no French model")
     """)
-    result = subprocess.run([sys.executable, "-c", script, "/tmp/wirestream-test-english-only"],
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")],
                             capture_output=True, text=True, timeout=300, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "no French model" in result.stdout
