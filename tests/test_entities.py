@@ -70,10 +70,10 @@ def test_parts_of_a_country_stay_apart_from_it_and_each_other(nlp):
 
 
 def test_acronym_is_linked_to_its_expansion(nlp):
-    body = ('The athletes compete for the Russian Olympic Committee under the acronym "ROC," '
-            "as they did last year. The ROC said it would appeal.")
+    body = ('The athletes compete for the Nordic Ski Federation under the acronym "NSF," '
+            "as they did last year. The NSF said it would appeal.")
     orgs = [e for e in analyse(nlp, body) if e.label == "ORG"]
-    assert [(e.text, e.aliases, e.mentions) for e in orgs] == [("Russian Olympic Committee", ("ROC",), 3)]
+    assert [(e.text, e.aliases, e.mentions) for e in orgs] == [("Nordic Ski Federation", ("NSF",), 3)]
 
 
 def test_acronym_spelt_out_in_parentheses_is_linked_even_without_matching_initials(nlp):
@@ -91,9 +91,9 @@ def test_surname_shared_by_two_people_is_not_guessed(nlp):
 
 
 def test_titles_and_article_are_not_part_of_the_canonical_name(nlp):
-    body = "Treasurer Mei Lin Harper defended the increase. The Netherlands opposed it."
+    body = "Treasurer Ruth Ann Calloway defended the increase. The Netherlands opposed it."
     found = by_text(analyse(nlp, body))
-    assert found["Mei Lin Harper"].label == "PERSON"
+    assert found["Ruth Ann Calloway"].label == "PERSON"
     assert found["Netherlands"].country_code == "NL"
 
 

@@ -65,21 +65,21 @@ def test_split_dashes_separates_glued_names(nlp):
 
 
 def test_split_dashes_keeps_hyphenated_names(nlp):
-    doc = nlp("freight on the China-Laos Railway grew.")
-    assert pairs(ner.fix_split_dashes(doc, [span(doc, "China-Laos Railway", "FAC")], LEX)) == {
-        ("China-Laos Railway", "FAC")
+    doc = nlp("freight on the Andes-Pacific Railway grew.")
+    assert pairs(ner.fix_split_dashes(doc, [span(doc, "Andes-Pacific Railway", "FAC")], LEX)) == {
+        ("Andes-Pacific Railway", "FAC")
     }
 
 
 def test_trim_strips_titles_glued_to_a_person(nlp):
-    doc = nlp("Treasurer Mei Lin Harper and Russian President Vladimir Putin met Julie Bishop.")
+    doc = nlp("Treasurer Ruth Ann Calloway and Russian President Vladimir Putin met Julie Bishop.")
     ents = [
-        span(doc, "Treasurer Mei Lin Harper", "PERSON"),
+        span(doc, "Treasurer Ruth Ann Calloway", "PERSON"),
         span(doc, "Russian President Vladimir Putin", "PERSON"),
         span(doc, "Julie Bishop", "PERSON"),
     ]
     assert pairs(ner.fix_trim(doc, ents, LEX)) == {
-        ("Mei Lin Harper", "PERSON"),
+        ("Ruth Ann Calloway", "PERSON"),
         ("Vladimir Putin", "PERSON"),
         ("Julie Bishop", "PERSON"),
     }
@@ -107,18 +107,18 @@ def test_not_names_drops_lowercase_spans_and_lone_adjectives(nlp):
 
 
 def test_title_fragments_drops_portfolio_words_but_not_real_organisations(nlp):
-    doc = nlp("Trade Commissioner Lena Vasquez, Chief Cabinet Secretary Kenji Morimoto and "
-              "WTO Director-General Amara Nwosu met.")
+    doc = nlp("Trade Commissioner Nadia Ferreira, Chief Cabinet Secretary Takeshi Arakawa and "
+              "WTO Director-General Chidi Okonkwo met.")
     ents = [span(doc, "Trade", "ORG"), span(doc, "Cabinet", "ORG"), span(doc, "WTO", "ORG")]
     assert pairs(ner.fix_title_fragments(doc, ents, LEX)) == {("WTO", "ORG")}
 
 
 def test_role_person_relabels_a_name_after_a_role_word(nlp):
-    doc = nlp("WHO official Helena Brandt said so. Its director, Marit Holm, agreed with the Serum Institute.")
-    ents = [span(doc, "Helena Brandt", "ORG"), span(doc, "Marit Holm", "ORG"), span(doc, "Serum Institute", "ORG")]
+    doc = nlp("WHO official Ingrid Solberg said so. Its director, Astrid Nyberg, agreed with the Serum Institute.")
+    ents = [span(doc, "Ingrid Solberg", "ORG"), span(doc, "Astrid Nyberg", "ORG"), span(doc, "Serum Institute", "ORG")]
     assert pairs(ner.fix_role_person(doc, ents, LEX)) == {
-        ("Helena Brandt", "PERSON"),
-        ("Marit Holm", "PERSON"),
+        ("Ingrid Solberg", "PERSON"),
+        ("Astrid Nyberg", "PERSON"),
         ("Serum Institute", "ORG"),
     }
 
@@ -130,27 +130,27 @@ def test_role_person_leaves_organisations_after_a_role_word(nlp):
 
 
 def test_extend_compounds_takes_in_proper_noun_modifiers_not_titles(nlp):
-    doc = nlp("Environmental group GreenBelt Alliance criticised President Vladimir Putin.")
+    doc = nlp("Environmental group BlueHarbor Alliance criticised President Vladimir Putin.")
     ents = [span(doc, "Alliance", "ORG"), span(doc, "Vladimir Putin", "PERSON")]
     assert pairs(ner.fix_extend_compounds(doc, ents, LEX)) == {
-        ("GreenBelt Alliance", "ORG"),
+        ("BlueHarbor Alliance", "ORG"),
         ("Vladimir Putin", "PERSON"),
     }
 
 
 def test_heads_relabel_events_and_facilities(nlp):
-    doc = nlp("At the Beijing Winter Olympics, the China-Laos Railway and the Fukushima Daiichi plant "
+    doc = nlp("At the Beijing Winter Olympics, the Andes-Pacific Railway and the Kestrel Point plant "
               "were discussed at the White House.")
     ents = [
         span(doc, "Beijing Winter Olympics", "FAC"),
-        span(doc, "China-Laos Railway", "ORG"),
-        span(doc, "Fukushima Daiichi", "WORK_OF_ART"),
+        span(doc, "Andes-Pacific Railway", "ORG"),
+        span(doc, "Kestrel Point", "WORK_OF_ART"),
         span(doc, "White House", "ORG"),
     ]
     assert pairs(ner.fix_heads(doc, ents, LEX)) == {
         ("Beijing Winter Olympics", "EVENT"),
-        ("China-Laos Railway", "FAC"),
-        ("Fukushima Daiichi", "FAC"),
+        ("Andes-Pacific Railway", "FAC"),
+        ("Kestrel Point", "FAC"),
         ("White House", "ORG"),
     }
 
@@ -192,16 +192,16 @@ def test_propagate_tags_every_occurrence_and_completes_shorter_tags(nlp):
 
 
 def test_propagate_makes_surnames_persons_and_acronyms_organisations(nlp):
-    doc = nlp("Union leader Carsten Meiners spoke. \"No,\" Meiners said. The Russian Olympic Committee, "
-              "or ROC, and the World Health Organization agreed; WHO said so.")
+    doc = nlp("Union leader Jonas Pfeiffer spoke. \"No,\" Pfeiffer said. The Nordic Ski Federation, "
+              "or NSF, and the World Health Organization agreed; WHO said so.")
     ents = [
-        span(doc, "Carsten Meiners", "PERSON"),
-        span(doc, "Meiners", "ORG", 1),
-        span(doc, "Russian Olympic Committee", "ORG"),
-        span(doc, "ROC", "GPE"),
+        span(doc, "Jonas Pfeiffer", "PERSON"),
+        span(doc, "Pfeiffer", "ORG", 1),
+        span(doc, "Nordic Ski Federation", "ORG"),
+        span(doc, "NSF", "GPE"),
         span(doc, "World Health Organization", "ORG"),
     ]
-    assert {("Meiners", "PERSON"), ("ROC", "ORG"), ("WHO", "ORG")} <= pairs(ner.fix_propagate(doc, ents, LEX))
+    assert {("Pfeiffer", "PERSON"), ("NSF", "ORG"), ("WHO", "ORG")} <= pairs(ner.fix_propagate(doc, ents, LEX))
 
 
 def test_propagate_does_not_turn_a_date_into_a_surname(nlp):
@@ -233,14 +233,14 @@ def test_acronym_of_skips_function_words():
 
 def test_pipeline_output_is_the_same_batched_or_alone(nlp):
     texts = [
-        "Treasurer Mei Lin Harper defended the increase in Canberra.",
-        "WHO official Helena Brandt said Ghana and Malawi welcomed the vaccine. Brandt was upbeat.",
-        "Trade Commissioner Lena Vasquez told lawmakers in Brussels.",
+        "Treasurer Ruth Ann Calloway defended the increase in Canberra.",
+        "WHO official Ingrid Solberg said Ghana and Malawi welcomed the vaccine. Solberg was upbeat.",
+        "Trade Commissioner Nadia Ferreira told lawmakers in Brussels.",
     ]
     alone = [pairs(list(nlp(t).ents)) for t in texts]
     assert [pairs(list(d.ents)) for d in nlp.pipe(texts, batch_size=2)] == alone
-    assert ("Mei Lin Harper", "PERSON") in alone[0]
-    assert {("Helena Brandt", "PERSON"), ("Malawi", "GPE"), ("Brandt", "PERSON")} <= alone[1]
+    assert ("Ruth Ann Calloway", "PERSON") in alone[0]
+    assert {("Ingrid Solberg", "PERSON"), ("Malawi", "GPE"), ("Solberg", "PERSON")} <= alone[1]
     assert not any(label == "ORG" and text == "Trade" for text, label in alone[2])
 
 
@@ -306,14 +306,14 @@ def test_places_relabels_names_the_text_calls_places(nlp):
 
 def test_places_relabels_a_known_place_tagged_org_where_places_go(nlp):
     doc = nlp("Troops moved into Crimea and units in Sevastopol. Talks with Lower Saxony and Bremen "
-              "continued, the bank bought a stake in Santander and Lakeshore Health said it was in Peoria.")
+              "continued, the bank bought a stake in Santander and Prairie View Health said it was in Peoria.")
     ents = [
         span(doc, "Crimea", "ORG"),
         span(doc, "Sevastopol", "ORG"),
         span(doc, "Lower Saxony", "ORG"),
         span(doc, "Bremen", "GPE"),
         span(doc, "Santander", "ORG"),
-        span(doc, "Lakeshore Health", "ORG"),
+        span(doc, "Prairie View Health", "ORG"),
         span(doc, "Peoria", "GPE"),
     ]
     assert pairs(ner.fix_places(doc, ents, LEX)) == {
@@ -322,7 +322,7 @@ def test_places_relabels_a_known_place_tagged_org_where_places_go(nlp):
         ("Lower Saxony", "GPE"),
         ("Bremen", "GPE"),
         ("Santander", "ORG"),  # a stake in a company
-        ("Lakeshore Health", "ORG"),
+        ("Prairie View Health", "ORG"),
         ("Peoria", "GPE"),
     }
 
@@ -366,17 +366,17 @@ def test_propagate_tags_a_company_short_name_as_the_company(nlp):
 
 
 def test_trim_strips_abbreviated_and_police_titles_and_drops_a_bare_title(nlp):
-    doc = nlp("Lt. Gen. Omar Haddad met Officer Lena Brandt and Gov. Tom Reyes, Brig. Gen. Ali Musa said.")
+    doc = nlp("Lt. Gen. Omar Haddad met Officer Lena Solberg and Gov. Tom Reyes, Brig. Gen. Ali Musa said.")
     ents = [
         span(doc, "Lt. Gen. Omar Haddad", "PERSON"),
-        span(doc, "Officer Lena Brandt", "PERSON"),
+        span(doc, "Officer Lena Solberg", "PERSON"),
         span(doc, "Gov. Tom Reyes", "PERSON"),
         span(doc, "Brig", "PERSON"),
         span(doc, "Ali Musa", "PERSON"),
     ]
     assert pairs(ner.fix_trim(doc, ents, LEX)) == {
         ("Omar Haddad", "PERSON"),
-        ("Lena Brandt", "PERSON"),
+        ("Lena Solberg", "PERSON"),
         ("Tom Reyes", "PERSON"),
         ("Ali Musa", "PERSON"),
     }
@@ -599,13 +599,13 @@ def test_field_labels_at_line_start_are_not_names(nlp):
 
 def test_sports_clubs_named_after_places_are_organisations_in_team_sport_copy(nlp):
     doc = nlp("CRICKET - COUNTY ROUNDUP\nLONDON 1999-06-01\nLancashire beat Gloucester by six wickets in "
-              "Manchester, and the Colorado Rockies fans cheered. Rockies won. Spain drew. Mark Leeds scored.")
+              "Manchester, and the Denver Comets fans cheered. Comets won. Spain drew. Mark Leeds scored.")
     ents = [span(doc, "Lancashire", "PERSON"), span(doc, "Gloucester", "GPE"), span(doc, "Manchester", "GPE"),
-            span(doc, "Colorado Rockies", "GPE"), span(doc, "Rockies", "PERSON", 1), span(doc, "Spain", "GPE"),
+            span(doc, "Denver Comets", "GPE"), span(doc, "Comets", "PERSON", 1), span(doc, "Spain", "GPE"),
             span(doc, "Mark Leeds", "PERSON")]
     assert pairs(ner.fix_sports_clubs(doc, ents, LEX)) == {
-        ("Lancashire", "ORG"), ("Gloucester", "ORG"), ("Manchester", "GPE"), ("Colorado Rockies", "ORG"),
-        ("Rockies", "ORG"), ("Spain", "GPE"), ("Mark Leeds", "PERSON")}
+        ("Lancashire", "ORG"), ("Gloucester", "ORG"), ("Manchester", "GPE"), ("Denver Comets", "ORG"),
+        ("Comets", "ORG"), ("Spain", "GPE"), ("Mark Leeds", "PERSON")}
 
 
 def test_sports_clubs_leave_places_alone_outside_sports_copy(nlp):

@@ -413,8 +413,8 @@ def test_military_attack_is_not_a_stance(nlp, sentence):
 
 
 def test_verbal_attack_on_a_policy_is_a_stance(nlp):
-    found = run(nlp, "Graham Tully on Sunday attacked the fuel tax increase.", "Graham Tully|PERSON")
-    assert triples(found) == {("Graham Tully", AGAINST, "fuel tax increase")}
+    found = run(nlp, "Declan Morrow on Sunday attacked the fuel tax increase.", "Declan Morrow|PERSON")
+    assert triples(found) == {("Declan Morrow", AGAINST, "fuel tax increase")}
 
 
 # --- predicates and holders added after the stance audit of unseen copy -----------------------------
@@ -518,8 +518,8 @@ def test_accusing_dismissing_and_ruling_out(nlp):
     assert triples(found) == {("Valdoria", AGAINST, "Morlenia")}
     found = run(nlp, "The Finance Ministry dismissed the audit report as biased.", "Finance Ministry|ORG")
     assert triples(found) == {("Finance Ministry", AGAINST, "audit report")}
-    found = run(nlp, "Prime Minister Ilse Brandt ruled out early elections.", "Ilse Brandt|PERSON")
-    assert triples(found) == {("Ilse Brandt", AGAINST, "early elections")}
+    found = run(nlp, "Prime Minister Ilse Solberg ruled out early elections.", "Ilse Solberg|PERSON")
+    assert triples(found) == {("Ilse Solberg", AGAINST, "early elections")}
 
 
 def test_dismissing_a_person_is_a_sacking(nlp):
@@ -569,8 +569,8 @@ def test_thanking_someone_for_backing_something(nlp):
 
 
 def test_participle_holder(nlp):
-    found = run(nlp, "Ilse Brandt, attacking the pension reform, left the coalition.", "Ilse Brandt|PERSON")
-    assert triples(found) == {("Ilse Brandt", AGAINST, "pension reform")}
+    found = run(nlp, "Ilse Solberg, attacking the pension reform, left the coalition.", "Ilse Solberg|PERSON")
+    assert triples(found) == {("Ilse Solberg", AGAINST, "pension reform")}
 
 
 def test_capital_holds_for_its_country_when_the_story_names_it(nlp):

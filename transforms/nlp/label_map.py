@@ -61,7 +61,7 @@ class EntityLabels:
         capitalised at the start of a sentence ("Dimanche", "Saisi") is not a name; a name runs to its
         last "de" complement in lower case ("Cour" + "des comptes", "Haut Conseil" + "des finances
         publiques") when its head is an organisation's; and it stops before an article that no preposition
-        introduces ("Régie de l'énergie" of "la Régie de l'énergie le pouvoir")."""
+        introduces ("Office des forêts" of "l'Office des forêts le pouvoir")."""
         doc = span.doc
         end = span.end
         for token in span[1:]:

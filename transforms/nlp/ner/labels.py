@@ -18,7 +18,7 @@ from wirestream.transforms.wire import geo
 
 def fix_heads(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Relabels by the name's head word: events ("Beijing Winter Olympics") and facilities
-    ("China-Laos Railway", "the Fukushima Daiichi plant") the model called places or organisations."""
+    ("Andes-Pacific Railway", "the Kestrel Point plant") the model called places or organisations."""
     result = []
     for span in ents:
         last = span[-1].lower_
@@ -184,7 +184,7 @@ def fix_competitions(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
 def fix_sports_clubs(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """In team-sport copy a place's name stands for its club: a region, county or big city named anywhere but
     after a locative preposition, or a smaller place beside a fixture cue ("beat X", "X 2"), is an
-    organisation in every mention; so is "<Place> <Nicknames>" ("Colorado Rockies") and its nickname alone.
+    organisation in every mention; so is "<Place> <Nicknames>" ("Denver Comets") and its nickname alone.
     Countries stay places (national sides), and a word of a person's name stays the person's."""
     if not sports_copy(doc, lexicon):
         return ents
@@ -258,8 +258,8 @@ def _name_run(doc: Doc, i: int, step: int, covered: set[int]) -> tuple[int, int]
 
 
 def fix_venues(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """In team-sport copy a name met only after "at" ("at Headingley", "at the Old Trafford ground") is the
-    ground, a place, not a club, and so is a town after its ground ("at Grace Road, Leicester")."""
+    """In team-sport copy a name met only after "at" ("at Millbrook Park", "at the Riverside ground") is the
+    ground, a place, not a club, and so is a town after its ground ("at Mill Lane, Derby")."""
     if not sports_copy(doc, lexicon):
         return ents
     venue: dict[str, bool] = {}

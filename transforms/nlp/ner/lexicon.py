@@ -104,7 +104,7 @@ def _is_caps_word(text: str) -> bool:
 
 
 def acronym_of(tokens: Iterable[str], lexicon: EntityLexicon) -> str | None:
-    """Initials of a multi-word name ("Russian Olympic Committee" -> "ROC"), function words skipped."""
+    """Initials of a multi-word name ("Nordic Ski Federation" -> "NSF"), function words skipped."""
     words = [w for w in tokens if w.lower() not in lexicon.acronym_skip_words and w[:1].isalpha()]
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return None

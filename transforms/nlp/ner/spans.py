@@ -84,7 +84,7 @@ _LEADING_MARKS = frozenset({"-", "--", "+", "."})
 
 def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Trims leading articles, months, weekdays and -ly adverbs, titles and nationalities before a person
-    ("Treasurer Mei Lin Harper", "Australian Rodney Eyles") and dashes, and trailing
+    ("Treasurer Ruth Ann Calloway", "Australian Darren Lusk") and dashes, and trailing
     possessives, punctuation, lower-case words and scores or numbers ("Lower Saxony's", "Yunnan province",
     "The Games in", "Mexico 2-0"); a span left with no letter goes."""
     result = []
@@ -102,7 +102,7 @@ def fix_trim(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
                 continue
             start = after_title(doc, start, end, lexicon)
             if end - start >= 3 and geo.demonym_country(doc[start].text) and doc[start + 1].is_title:
-                start += 1  # "Australian Rodney Eyles"
+                start += 1  # "Australian Darren Lusk"
         while end > start and (
             doc[end - 1].text in POSSESSIVES
             or (doc[end - 1].is_lower and not _hyphen_joined(doc, end - 1))
@@ -155,7 +155,7 @@ def fix_fragments(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
 
 
 def fix_extend_compounds(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Extends a name left over proper-noun compounds the model left out ("GreenBelt Alliance"),
+    """Extends a name left over proper-noun compounds the model left out ("BlueHarbor Alliance"),
     never over titles, portfolio words, countries or other entities."""
     covered = {i for span in ents for i in range(span.start, span.end)}
     result = []
@@ -259,8 +259,8 @@ def fix_field_labels(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list
 
 
 def fix_split_places(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """Splits a span glued over "at" ("Yorkshire at Headingley") or over a comma before a known place ("Grace
-    Road, Leicestershire", "Perth, Scotland"): the place after the comma is a place of its own."""
+    """Splits a span glued over "at" ("Kent at Canterbury") or over a comma before a known place ("Mill
+    Lane, Derbyshire", "Perth, Scotland"): the place after the comma is a place of its own."""
     result = []
     for span in ents:
         cut = next((t.i for t in span[1:-1] if t.lower_ == "at" and t.is_lower), None) if len(span) > 2 else None

@@ -418,7 +418,7 @@ def _realise(cue: _Cue, story: _Story) -> list[Stance]:
 
 def _coordinated(tok: Token) -> list[Token]:
     """Targets coordinated with `tok`: its conjuncts, and a conjunct that repeats its preposition further
-    down its complements ("en faveur d'un gel des pensions et d'une baisse des impôts")."""
+    down its complements ("en faveur d'un report des travaux et d'une hausse des aides")."""
     found = [c for c in tok.children if c.dep_ == "conj"]
     preps = _case(tok)
     if preps:
