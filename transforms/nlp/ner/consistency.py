@@ -6,6 +6,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
+from wirestream.transforms.nlp.context import doc_text
 from wirestream.transforms.nlp.ner.lexicon import (
     NAME_LABELS,
     PROPER_TAGS,
@@ -59,7 +60,7 @@ def _caseless_lines(doc: Doc, lexicon: EntityLexicon) -> list[tuple[int, int]]:
     are line-ups, results and sign-offs, whose capitals are names. Lines are screened as strings first so
     most stories cost no token walk."""
     lines, offset, first = [], 0, True
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         if line.strip():
             words = [w for w in (w.strip(".,:;!?\"'()") for w in line.split()) if w[:1].isalpha()]
             if _in_capitals(line, words) or (first and _title_case(words, lexicon) and not is_list_line(line)):
@@ -84,7 +85,7 @@ def _title_case(words: list[str], lexicon: EntityLexicon) -> bool:
 def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Makes the story consistent with itself: every occurrence of a name the model found once is
     tagged (and completes a shorter tag, "Saxony" -> "Lower Saxony"), a word of exactly one person's
-    name that ends or starts it ("Meiners", "Xi") is a PERSON, an organisation's acronym an ORG, and
+    name that ends or starts it ("Pfeiffer", "Xi") is a PERSON, an organisation's acronym an ORG, and
     each name gets the label most of its mentions have."""
     labels: dict[tuple[str, ...], list[str]] = {}
     for span in ents:
@@ -136,8 +137,8 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
 
 
 def fix_company_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
-    """A name that opens a company's full name in the story ("Magna" of "Magna International Inc", "Harlow
-    Controls" of "Harlow Controls Ltd") is that company wherever the model took it for a person or a place;
+    """A name that opens a company's full name in the story ("Harlow" of "Harlow Dynamics Inc", "Pemberton
+    Controls" of "Pemberton Controls Ltd") is that company wherever the model took it for a person or a place;
     a country stays a place, and a name opening with a given name stays a person."""
     openings: set[tuple[str, ...]] = set()
     for s in ents:

@@ -6,6 +6,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from wirestream.transforms.nlp.context import doc_text
 from wirestream.transforms.nlp.ner.lexicon import (
     NAME_LABELS,
     EntityLexicon,
@@ -68,7 +69,7 @@ def fix_title_fragments(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> l
 
 def fix_role_person(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Span]:
     """Relabels as PERSON a two-to-four-word capitalised name right after a role word
-    ("WHO official Helena Brandt", "its director, Marit Holm") that the model called something else."""
+    ("WHO official Ingrid Solberg", "its director, Astrid Nyberg") that the model called something else."""
     result = []
     for span in ents:
         if span.label_ != "PERSON" and span.label_ in NAME_LABELS and _looks_like_person(span, lexicon):
@@ -248,7 +249,7 @@ def fix_list_items(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[S
     found = []
     spans = None
     offset = 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         line_offset, offset = offset, offset + len(line) + 1
         if line.count(",") < 3:
             continue

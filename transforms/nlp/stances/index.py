@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Token
 
-from wirestream.transforms.nlp.context import dateline_span
+from wirestream.transforms.nlp.context import dateline_span, doc_text
 from wirestream.transforms.nlp.entities import Referent
 from wirestream.transforms.nlp.stances.lexicon import StanceLexicon
 from wirestream.transforms.wire.record import Entity
@@ -55,7 +55,7 @@ class Story:
                 if span.doc is doc:
                     for i in range(span.start, span.end):
                         story.ent_of.setdefault(i, ent)
-        text = story.text = doc.text
+        text = story.text = doc_text(doc)
         story.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
         story.quotes = _find_quotes(text, story.para_starts)
         story.quote_starts = [q.start for q in story.quotes]
