@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 MIN_WORDS, MAX_WORDS = 50, 550
@@ -141,13 +142,18 @@ def story_text(rng: random.Random, words: int) -> tuple[str, str, str, datetime.
     return headline[0].upper() + headline[1:], "\n\n".join(paragraphs), agency, day
 
 
-def write_corpus(directory: Path, stories: int, seed: int = 8) -> list[Path]:
-    """Writes `stories` story files (distinct ids) under `directory`: 80% .txt, 15% .json, 5% as .jsonl lines."""
+StoryText = Callable[[random.Random, int], tuple[str, str, str, datetime.date]]
+
+
+def write_corpus(directory: Path, stories: int, seed: int = 8, language: str = "en",
+                 write_story: StoryText = story_text) -> list[Path]:
+    """Writes `stories` story files (distinct ids) under `directory`: 80% .txt, 15% .json, 5% as .jsonl lines;
+    the French corpus passes `language="fr"` and `corpus_fr.story_text`."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     written, jsonl_lines = [], []
     for number in range(stories):
-        headline, body, agency, day = story_text(rng, MIN_WORDS + int((MAX_WORDS - MIN_WORDS) * rng.random() ** 3))
+        headline, body, agency, day = write_story(rng, MIN_WORDS + int((MAX_WORDS - MIN_WORDS) * rng.random() ** 3))
         kind = rng.random()
         if kind < 0.80:
             path = directory / f"bench-{number:05d}.txt"
@@ -155,7 +161,7 @@ def write_corpus(directory: Path, stories: int, seed: int = 8) -> list[Path]:
             written.append(path)
             continue
         item = {"uri": f"urn:wirestream:bench:{number:05d}", "versioncreated": f"{day.isoformat()}T12:00:00Z",
-                "language": "en", "headline": headline, "body_text": body}
+                "language": language, "headline": headline, "body_text": body}
         if kind < 0.95:
             path = directory / f"bench-{number:05d}.json"
             path.write_text(json.dumps(item), encoding="utf-8")

@@ -14,19 +14,42 @@ from wirestream.transforms.nlp.model import character_batches, chunk_text
 NUMBER = r"(?:\d+(?:\.\d+)?|na)"
 BENCH_LINE = re.compile(
     rf"BENCH stories=20 raw_sps={NUMBER} raw2_sps={NUMBER} naive_sps={NUMBER} pipeline_sps={NUMBER} "
-    rf"pipeline2_sps={NUMBER} c_over_a={NUMBER} d_over_a2={NUMBER} c_over_b={NUMBER} rss_mb=\d+"
+    rf"pipeline2_sps={NUMBER} c_over_a={NUMBER} d_over_a2={NUMBER} c_over_b={NUMBER} fr_raw_sps={NUMBER} "
+    rf"fr_pipeline_sps={NUMBER} cfr_over_afr={NUMBER} baseline_sps={NUMBER} c_over_c0={NUMBER} rss_mb=\d+"
 )
 
 
 def test_quick_benchmark_prints_the_table_and_a_bench_line_last():
+    """English, French and a baseline build (here the same checkout, run as a command) in one invocation."""
+    baseline = f"{sys.executable} -m wirestream run --input {{input}} --output {{output}} --spacy_model {{model}}"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--stories", "20", "--variants", "a,c", "--no-startup"],
-        cwd=REPO, capture_output=True, text=True, check=True, timeout=300,
+        [sys.executable, "bench/run.py", "--stories", "20", "--stories-fr", "10", "--variants", "a,c,c0,a_fr,c_fr",
+         "--no-startup", "--baseline", baseline],
+        cwd=REPO, capture_output=True, text=True, check=True, timeout=600,
     )
     lines = result.stdout.strip().splitlines()
     assert BENCH_LINE.fullmatch(lines[-1]), lines[-1]
-    assert re.search(r"raw_sps=\d", lines[-1]) and re.search(r"pipeline_sps=\d", lines[-1])
-    assert any(line.startswith("(c)  wirestream, 1 process") for line in lines)
+    for figure in ("raw_sps", "pipeline_sps", "fr_raw_sps", "fr_pipeline_sps", "cfr_over_afr", "c_over_c0"):
+        assert re.search(rf" {figure}=\d", lines[-1]), figure
+    assert lines[0].startswith("en: 20 stories") and "fr: 10 stories" in lines[0]
+    assert any(line.startswith("(c_fr) wirestream, French") for line in lines)
+
+
+def test_french_corpus_is_french_in_the_agencies_dateline_styles(tmp_path):
+    from bench.corpus_fr import story_text
+    from wirestream.transforms.read import CONTENT_TYPE_BY_EXTENSION, file_extension
+    from wirestream.transforms.wire.dateline import find_dateline
+    from wirestream.transforms.wire.story import RawInput, parse_story
+
+    paths = write_corpus(tmp_path, 40, language="fr", write_story=story_text)
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in write_corpus(tmp_path / "again", 40,
+                                                                                    language="fr", write_story=story_text)]
+    stories = [parse_story(RawInput(p.read_bytes(), str(p), p.stem, CONTENT_TYPE_BY_EXTENSION[file_extension(p.name)]),
+                           1 << 20) for p in paths if p.suffix != ".jsonl"]
+    assert {story.language for story in stories} == {"fr"}
+    datelines = [find_dateline(story.body, language=story.language) for story in stories]
+    assert sum(d is not None and d.city is not None for d in datelines) >= 0.9 * len(stories)
+    assert len({d.agency for d in datelines if d}) >= 5
 
 
 def test_corpus_is_reproducible_varied_and_in_every_input_format(tmp_path):
@@ -127,3 +150,12 @@ def test_after_the_warm_up_a_batch_leaves_no_new_strings_in_the_vocab(nlp):
     assert len(nlp.vocab.strings) == strings and "Vintrobule" not in nlp.vocab.strings
     assert all(isinstance(story, Story) for story in warm_up + annotated)
     assert "Vintrobule Quorvex" in {entity.text for entity in annotated[0].entities}
+
+
+def test_step_costs_print_each_step_and_a_steps_line_last():
+    result = subprocess.run([sys.executable, "bench/steps.py", "--stories", "20", "--rounds", "1"],
+                            cwd=REPO, capture_output=True, text=True, check=True, timeout=300)
+    lines = result.stdout.strip().splitlines()
+    assert re.fullmatch(r"STEPS language=en spacy_ms=[\d.]+ own_ms=[\d.]+ own_share=[\d.]+", lines[-1]), lines[-1]
+    assert {"parse (incl. language)", "dateline", "entities", "stances", "Avro record, encoded"} <= {
+        line[:40].strip() for line in lines}
