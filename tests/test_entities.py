@@ -166,3 +166,16 @@ def test_a_company_with_and_without_its_legal_form_is_one_referent(nlp):
     assert len(orgs) == 1
     assert orgs[0].text == "Halvern Maritime AG"
     assert "Halvern Maritime" in orgs[0].aliases
+
+
+def test_a_referent_takes_the_label_most_of_its_mentions_carry(nlp):
+    from spacy.tokens import Span
+
+    from wirestream.transforms.nlp.entities import _Group
+
+    doc = nlp.make_doc("Harlow Dynamics Inc said so. Harlow Dynamics agreed, and Harlow Dynamics left.")
+    spans = [Span(doc, 0, 3, "PERSON"), Span(doc, 6, 8, "ORG"), Span(doc, 11, 13, "ORG")]
+    group = _Group(spans, ["Harlow Dynamics Inc", "Harlow Dynamics", "Harlow Dynamics"])
+    assert group.canonical == "Harlow Dynamics Inc" and group.label == "ORG"
+    tie = _Group(spans[:2], ["Harlow Dynamics Inc", "Harlow Dynamics"])
+    assert tie.label == "PERSON"  # a tie goes to the fullest form's mentions

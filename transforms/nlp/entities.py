@@ -55,10 +55,14 @@ class _Group:
 
     @property
     def label(self) -> str:
+        """The label most of the referent's mentions carry, so one mislabelled mention ("Bill Clinton" as an
+        organisation once, a person five times as "Clinton") does not decide it; on a tie, the label of the
+        fullest form's mentions, then of the first."""
         if self._label is None:
             canonical = self.canonical
-            labels = [s.label_ for s, f in zip(self.spans, self.forms) if f == canonical]
-            self._label = Counter(labels).most_common(1)[0][0]
+            votes = Counter(s.label_ for s in self.spans)
+            fullest = Counter(s.label_ for s, f in zip(self.spans, self.forms) if f == canonical)
+            self._label = max(votes, key=lambda label: (votes[label], fullest[label]))
         return self._label
 
 
