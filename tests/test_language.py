@@ -1,7 +1,15 @@
 """The English fast path of language detection: unmistakable English skips lingua; nothing else takes it."""
 import pytest
 
-from wirestream.transforms.wire.language import ENGLISH_SHARE, WORD, detector, english_share, story_language
+from wirestream.transforms.wire.language import (
+    ENGLISH_SHARE,
+    FRENCH_SHARE,
+    WORD,
+    detector,
+    english_share,
+    french_share,
+    story_language,
+)
 
 # One news paragraph per language, written for these tests (each with its expected ISO 639-1 code).
 NOT_ENGLISH = [
@@ -45,7 +53,20 @@ def test_other_latin_script_languages_never_take_the_english_fast_path(code, tex
     assert story_language(text) == (code, False)
 
 
-def test_a_story_quoting_english_is_left_to_lingua():
+@pytest.mark.parametrize("code, text", NOT_ENGLISH[1:], ids=[code for code, _ in NOT_ENGLISH[1:]])
+def test_only_french_takes_the_french_fast_path(code, text):
+    assert french_share(WORD.findall(text)) < FRENCH_SHARE / 2
+
+
+@pytest.mark.parametrize("text", [NOT_ENGLISH[0][1], FRENCH_QUOTING_ENGLISH])
+def test_french_copy_is_french_without_asking_lingua(text):
+    detector()
+    calls = detector.cache_info().hits
+    assert story_language(text) == ("fr", False)
+    assert detector.cache_info().hits == calls
+
+
+def test_a_french_story_quoting_english_is_french():
     assert english_share(WORD.findall(FRENCH_QUOTING_ENGLISH)) < ENGLISH_SHARE
     assert story_language(FRENCH_QUOTING_ENGLISH) == ("fr", False)
 
@@ -57,3 +78,4 @@ def test_english_wire_copy_is_english_without_asking_lingua(text):
     assert story_language(text) == ("en", True)
     assert detector.cache_info().hits == calls
     assert english_share(WORD.findall(text)) >= ENGLISH_SHARE
+    assert french_share(WORD.findall(text)) == 0
