@@ -29,10 +29,31 @@ REPORTED_FACTOR = 0.9
 MAX_TARGET_TOKENS = 10
 
 
+class VerbTable(dict):
+    """Cue verbs by lemma (-> label, or -> {preposition: label}) that also know their regular -er verbs by
+    stem, so a form the model did not lemmatise ("conteste") is found with a few lookups instead of a scan
+    of the table for every token."""
+
+    def __init__(self, entries: dict) -> None:
+        super().__init__(entries)
+        self._order = {verb: i for i, verb in enumerate(self)}
+        self._by_stem: dict[str, list[str]] = {}
+        for verb in self:
+            if verb.endswith("er") and len(verb) > 5:
+                self._by_stem.setdefault(verb[:-2], []).append(verb)
+
+    def regular_verb(self, lower: str) -> str | None:
+        """The first verb of the table (in its order) whose stem `lower` starts with, at most 3 letters of
+        ending beyond the verb's length."""
+        found = [verb for end in range(4, len(lower) + 1) for verb in self._by_stem.get(lower[:end], ())
+                 if len(lower) - len(verb) <= 3]
+        return min(found, key=self._order.__getitem__, default=None)
+
+
 @dataclass(frozen=True)
 class UdStanceLexicon:
-    verbs: dict[str, str]
-    verb_preps: dict[str, dict[str, str]]
+    verbs: VerbTable  # verb -> label
+    verb_preps: VerbTable  # verb -> {preposition: label}
     reflexive_only: frozenset[str]
     nouns: dict[str, tuple[str, frozenset[str]]]
     light_verbs: frozenset[str]
@@ -62,8 +83,8 @@ def load_ud_lexicon(name: str) -> UdStanceLexicon:
         return {word: (label, frozenset(preps)) for word, (label, preps) in table.items()}
 
     return UdStanceLexicon(
-        verbs={_plain(v): label for label, verbs in raw["verbs"].items() for v in verbs},
-        verb_preps={verb: dict(preps) for verb, preps in raw["verb_preps"].items()},
+        verbs=VerbTable({_plain(v): label for label, verbs in raw["verbs"].items() for v in verbs}),
+        verb_preps=VerbTable({verb: dict(preps) for verb, preps in raw["verb_preps"].items()}),
         reflexive_only=frozenset(raw["reflexive_only"]),
         nouns=cues(raw["nouns"]),
         light_verbs=frozenset(_plain(v) for v in raw["light_verbs"]),
@@ -128,7 +149,7 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.casefold()
 
 
-def _verb_label(tok: Token, table: dict[str, str] | dict[str, dict[str, str]], forms: dict[str, str]) -> str | None:
+def _verb_label(tok: Token, table: VerbTable, forms: dict[str, str]) -> str | None:
     """The lexicon verb `tok` is: by lemma, or, where the model's lemma is wrong ("conteste" for
     "contester", "soutient" taken for a noun), by the lexicon's forms of irregular verbs or the form of a
     regular -er verb, for a token that heads a clause."""
@@ -139,9 +160,7 @@ def _verb_label(tok: Token, table: dict[str, str] | dict[str, dict[str, str]], f
     if forms.get(lower) in table:
         return forms[lower]
     if tok.pos_ in ("VERB", "ADJ", "NOUN") and any(c.dep_ in (*SUBJECTS, "obj") for c in tok.children):
-        for verb in table:
-            if verb.endswith("er") and len(verb) > 5 and lower.startswith(verb[:-2]) and len(lower) - len(verb) <= 3:
-                return verb
+        return table.regular_verb(lower)
     return None
 
 
