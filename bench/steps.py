@@ -43,7 +43,6 @@ def timed(step: Callable[[], object]) -> tuple[float, object]:
 def one_round(inputs: list, model: str, annotators: dict) -> dict[str, float]:
     """CPU seconds of each step over all `inputs`."""
     from wirestream.schemas import WIRE_STORY, load_schema
-    from wirestream.transforms.datelines import normalize_dateline
     from wirestream.transforms.limits import MAX_ENTITIES, MAX_STANCES
     from wirestream.transforms.nlp.annotate import analysis_text, doc_dateline
     from wirestream.transforms.nlp.entities import extract_entities
@@ -51,7 +50,7 @@ def one_round(inputs: list, model: str, annotators: dict) -> dict[str, float]:
     from wirestream.transforms.nlp.stances import extract_stances
     from wirestream.transforms.wire.language import story_language
     from wirestream.transforms.wire.record import story_record
-    from wirestream.transforms.wire.story import parse_story
+    from wirestream.transforms.wire.story import normalize_dateline, parse_story
     from wirestream.transforms.write import encode
 
     annotator = annotators.setdefault(model, Annotator(load_nlp(model)))

