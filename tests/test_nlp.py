@@ -689,3 +689,12 @@ def test_split_places_over_at_and_a_comma_before_a_known_place(nlp):
     ents = [span(doc, "Marrow Park, Scotland", "FAC"), span(doc, "Wessex at Kelso Lane", "PERSON")]
     assert pairs(ner.fix_split_places(doc, ents, LEX)) == {
         ("Marrow Park", "FAC"), ("Scotland", "GPE"), ("Wessex", "PERSON"), ("Kelso Lane", "PERSON")}
+
+
+def test_propagate_takes_an_acronym_in_brackets_after_an_organisation_as_its_own(nlp):
+    doc = nlp("The Union of Coastal Fishers (UPC) met on Monday. UPC said talks failed. "
+              "In Lisbon (PT) it rained.")
+    ents = [span(doc, "Union of Coastal Fishers", "ORG"), span(doc, "Lisbon", "GPE")]
+    fixed = [(s.text, s.label_, s.start) for s in ner.fix_propagate(doc, ents, LEX)]
+    assert [(text, label) for text, label, _ in fixed if text == "UPC"] == [("UPC", "ORG"), ("UPC", "ORG")]
+    assert "PT" not in {text for text, _, _ in fixed}  # after a place, not an organisation

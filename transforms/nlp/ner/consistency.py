@@ -2,6 +2,7 @@
 mention of a name tagged alike."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from spacy.tokens import Doc, Span
@@ -86,12 +87,18 @@ def fix_propagate(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> list[Sp
     """Makes the story consistent with itself: every occurrence of a name the model found once is
     tagged (and completes a shorter tag, "Saxony" -> "Lower Saxony"), a word of exactly one person's
     name that ends or starts it ("Pfeiffer", "Xi") is a PERSON, an organisation's acronym an ORG, and
-    each name gets the label most of its mentions have."""
+    each name gets the label most of its mentions have. An acronym in brackets after an organisation is that
+    organisation's, whatever its letters."""
     labels: dict[tuple[str, ...], list[str]] = {}
+    spelt_out = []
     for span in ents:
         if span.label_ in NAME_LABELS:
             labels.setdefault(tuple(t.text for t in span), []).append(span.label_)
+        if span.label_ == "ORG" and (acronym := _bracketed_acronym(doc, span.end)):
+            spelt_out.append(acronym)
     known = {key: max(found, key=found.count) for key, found in labels.items()}
+    for acronym in spelt_out:  # "the Union of Coastal Fishers (UPC)": the story says what UPC is
+        known.setdefault((acronym,), "ORG")
     surnames: Counter[tuple[str, ...]] = Counter()
     given: Counter[tuple[str, ...]] = Counter()
     for key, label in list(known.items()):
@@ -155,3 +162,13 @@ def fix_company_names(doc: Doc, ents: list[Span], lexicon: EntityLexicon) -> lis
         else s
         for s in ents
     ]
+
+
+BRACKETED_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
+def _bracketed_acronym(doc: Doc, i: int) -> str | None:
+    """The acronym in "( ACRONYM )" starting at token `i`, if there is one."""
+    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and BRACKETED_ACRONYM.fullmatch(doc[i + 1].text):
+        return doc[i + 1].text
+    return None
