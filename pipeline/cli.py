@@ -12,6 +12,7 @@ import re
 import signal
 import stat
 import sys
+import threading
 import time
 from typing import NoReturn
 
@@ -19,12 +20,19 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, TestOptions
+from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
 from apache_beam.runners.runner import PipelineResult
 from google.api_core.exceptions import GoogleAPICallError
 from google.auth.exceptions import GoogleAuthError
 
 from wirestream import DamagedFile, bigquery, read_dead_letters, read_stories
-from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
+from wirestream.pipeline.graph import (
+    DEAD_LETTER_DIR,
+    TEMP_DIR,
+    build_pipeline,
+    configure_streaming,
+    reads_unacknowledged,
+)
 from wirestream.pipeline.options import UsageError, WirestreamOptions, check_arguments
 from wirestream.pipeline.output import OutputError, OutputLock, check_output
 from wirestream.pipeline.progress import Progress
@@ -34,6 +42,7 @@ from wirestream.reader import field_paths, select_fields, story_matches, to_json
 from wirestream.report import build_report
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
+from wirestream.transforms import pubsub
 from wirestream.transforms.read import input_matches
 from wirestream.transforms.stage import NAMESPACE
 
@@ -123,7 +132,10 @@ def installed_spacy_models() -> list[str]:
 
 def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner: str, streaming: bool,
                  dry_run: bool, show_progress: bool | None) -> PipelineResult:
-    pipeline = beam.Pipeline(options=options)
+    # wirestream's own Pub/Sub read needs the DirectRunner's bundle-based engine, which Beam picks for a
+    # streaming job anyway, after a try with Prism when nothing forbids it (a run without dedup): name it.
+    pipeline = beam.Pipeline(runner=BundleBasedDirectRunner() if reads_unacknowledged(options) else None,
+                             options=options)
     build_pipeline(pipeline, options)
     in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
     if not streaming and in_process and (sys.stderr.isatty() if show_progress is None else show_progress):
@@ -141,14 +153,63 @@ def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner
         print(summary(result, wirestream.output))
         print(dead_letter_reasons(wirestream.output), end="")
     else:
-        stop_on_signals()
-        print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
-        try:
-            result.wait_until_finish()
-        except KeyboardInterrupt:
-            print("wirestream: cancelling ...")
-            result.cancel()
+        stream_until_stopped(result, wirestream.output)
     return result
+
+
+def stream_until_stopped(result: PipelineResult, output: str) -> None:
+    """Runs a local streaming job until Ctrl-C or SIGTERM, then drains it: no more pulls, the open windows
+    written and their messages acknowledged, the summary printed. A second Ctrl-C stops at once: what
+    was not acknowledged is handed back to Pub/Sub for the next run. (A runner without wirestream's own
+    Pub/Sub read, Prism, cannot drain: Ctrl-C cancels it.)"""
+    stop_on_signals()
+    print(f"wirestream: streaming into {output}; Ctrl-C stops after writing the open windows (twice: at once)",
+          flush=True)
+    waiting = Waiting(result)
+    try:
+        waiting.wait()
+    except KeyboardInterrupt:
+        if not pubsub.drain():
+            print("wirestream: cancelling ...", flush=True)
+            result.cancel()
+            return
+        print("wirestream: draining: writing the open windows, then acknowledging their messages "
+              "(Ctrl-C again stops at once)", flush=True)
+        try:
+            waiting.wait()
+        except KeyboardInterrupt:
+            pubsub.release()
+            print("wirestream: stopped at once; the messages not acknowledged will be delivered again", flush=True)
+            sys.exit(130)  # the runner's threads are daemons: they end with the process, mid-bundle
+    pubsub.close()
+    if waiting.error:
+        raise waiting.error
+    print(summary(result, output))
+
+
+class Waiting(threading.Thread):
+    """Waits for the job in a thread of its own: Ctrl-C in the runner's own wait cancels the job."""
+
+    def __init__(self, result: PipelineResult):
+        super().__init__(daemon=True)
+        self.result = result
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.result.wait_until_finish()
+        except BaseException as error:  # the job's failure, re-raised in the main thread
+            self.error = error
+        finally:
+            self.done.set()
+
+    def wait(self) -> None:
+        """Until the job ends, in short waits so that Ctrl-C reaches the main thread. (Not `join`: a join
+        that Ctrl-C interrupts marks the thread as ended while it still runs.)"""
+        while not self.done.wait(0.5):
+            pass
 
 
 def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
