@@ -14,6 +14,7 @@ import stat
 import sys
 import threading
 import time
+from collections import Counter
 from typing import NoReturn
 
 import apache_beam as beam
@@ -44,7 +45,7 @@ from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
 from wirestream.transforms import pubsub
 from wirestream.transforms.read import input_matches
-from wirestream.transforms.stage import NAMESPACE
+from wirestream.transforms.stage import NAMESPACE, local_counts
 
 SUMMARY_COUNTERS = (
     ("inputs read", "inputs_read"),
@@ -138,7 +139,8 @@ def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner
                              options=options)
     build_pipeline(pipeline, options)
     in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
-    if not streaming and in_process and (sys.stderr.isatty() if show_progress is None else show_progress):
+    progress = in_process and (sys.stderr.isatty() if show_progress is None else show_progress)
+    if not streaming and progress:
         with Progress(sys.stderr):
             result = pipeline.run()
     else:
@@ -152,6 +154,9 @@ def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner
         remove_temp_directory(wirestream.output)
         print(summary(result, wirestream.output))
         print(dead_letter_reasons(wirestream.output), end="")
+    elif progress:
+        with Progress(sys.stderr, streaming=True):
+            stream_until_stopped(result, wirestream.output)
     else:
         stream_until_stopped(result, wirestream.output)
     return result
@@ -163,6 +168,7 @@ def stream_until_stopped(result: PipelineResult, output: str) -> None:
     was not acknowledged is handed back to Pub/Sub for the next run. (A runner without wirestream's own
     Pub/Sub read, Prism, cannot drain: Ctrl-C cancels it.)"""
     stop_on_signals()
+    baseline = local_counts()
     print(f"wirestream: streaming into {output}; Ctrl-C stops after writing the open windows (twice: at once)",
           flush=True)
     waiting = Waiting(result)
@@ -184,7 +190,7 @@ def stream_until_stopped(result: PipelineResult, output: str) -> None:
     pubsub.close()
     if waiting.error:
         raise waiting.error
-    print(summary(result, output))
+    print(stream_summary(local_counts() - baseline, output))
 
 
 class Waiting(threading.Thread):
@@ -234,7 +240,7 @@ def print_options_help() -> None:
     WirestreamOptions._add_argparse_args(parser)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction,
                         help="A local batch run prints inputs done, rate and time left to stderr every few "
-                             "seconds (default: only when stderr is a terminal).")
+                             "seconds, a local stream inputs read and done (default: only when stderr is a terminal).")
     parser.print_help()
 
 
@@ -256,6 +262,18 @@ def summary(result: PipelineResult, output: str) -> str:
     for label, name in SUMMARY_COUNTERS:
         query = MetricsFilter().with_namespace(NAMESPACE).with_name(name)
         values[label] = sum(counter.committed or 0 for counter in result.metrics().query(query)["counters"])
+    return summary_line(values, output)
+
+
+def stream_summary(counts: Counter[str], output: str) -> str:
+    """A local stream's counters as this process counted them (`local_counts`): the streaming DirectRunner's
+    job metrics missed the acknowledgements (the counts it committed for a bundle that had waited for its
+    side input were empty, though its DoFn had counted)."""
+    labels = (*SUMMARY_COUNTERS, ("messages acknowledged", "messages_acknowledged"))
+    return summary_line({label: counts[name] for label, name in labels}, output)
+
+
+def summary_line(values: dict[str, int], output: str) -> str:
     return f"wirestream: {', '.join(f'{label}: {value}' for label, value in values.items())} -> {output}"
 
 
