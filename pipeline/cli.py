@@ -175,22 +175,27 @@ def stream_until_stopped(result: PipelineResult, output: str) -> None:
     try:
         waiting.wait()
     except KeyboardInterrupt:
-        if not pubsub.drain():
-            print("wirestream: cancelling ...", flush=True)
-            result.cancel()
-            return
-        print("wirestream: draining: writing the open windows, then acknowledging their messages "
-              "(Ctrl-C again stops at once)", flush=True)
         try:
+            if not pubsub.drain():
+                print("wirestream: cancelling ...", flush=True)
+                result.cancel()
+                return
+            print("wirestream: draining: writing the open windows, then acknowledging their messages "
+                  "(Ctrl-C again stops at once)", flush=True)
             waiting.wait()
         except KeyboardInterrupt:
             pubsub.release()
             print("wirestream: stopped at once; the messages not acknowledged will be delivered again", flush=True)
-            sys.exit(130)  # the runner's threads are daemons: they end with the process, mid-bundle
+            raise StoppedAtOnce() from None
     pubsub.close()
     if waiting.error:
         raise waiting.error
     print(stream_summary(local_counts() - baseline, output))
+
+
+class StoppedAtOnce(Exception):
+    """The second Ctrl-C: `main` ends the process without waiting for the runner's threads (an interpreter
+    exit under a thread inside spaCy's BLAS aborts), once `run` has released the output lock."""
 
 
 class Waiting(threading.Thread):
@@ -389,9 +394,9 @@ def emulator(argv: list[str]) -> None:
     parser.add_argument("--subscription", default="wirestream")
     parser.add_argument("--port", type=int, help="default: a free port")
     parser.add_argument(
-        "--heartbeat", type=float, default=1.0,
-        help="seconds between heartbeat messages on the topic, so windows close promptly on the DirectRunner "
-             "(0: none)",
+        "--heartbeat", type=float, default=0.0,
+        help="seconds between heartbeat messages on the topic (default 0: none; a local `wirestream run` moves "
+             "its watermark every second without them)",
     )
     args = parser.parse_args(argv)
     for kind, name in (("--topic", args.topic), ("--subscription", args.subscription)):
@@ -449,6 +454,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         COMMANDS[command](rest)
         sys.stdout.flush()
+    except StoppedAtOnce:
+        os._exit(130)
     except BrokenPipeError:
         # `wirestream read out | head`: the reader has gone, which is not worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

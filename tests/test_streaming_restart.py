@@ -143,6 +143,30 @@ def test_a_killed_run_s_stories_are_all_written_once_by_the_next(emulator, tmp_p
     assert counts["duplicates dropped"] <= len(written)
 
 
+def test_a_second_ctrl_c_stops_at_once_and_hands_the_messages_back(emulator, tmp_path):
+    """Ctrl-C twice: no window is written, and the messages read are handed back to Pub/Sub at once. (Enough
+    stories that the drain, which analyses them all first, is still going at the second Ctrl-C.)"""
+    topic, subscription = emulator.create_topic_and_subscription("stories", "wirestream")
+    sent = [f"story-{number:02d}" for number in range(60)]
+    publish(emulator.publisher(), topic, sent)
+    output = tmp_path / "out"
+    stream = Stream(subscription, output, tmp_path / "pipeline.log", 86400)
+    wait_for(lambda: stream.inputs_read() == len(sent), timeout=180, what="the stories to be read")
+    stream.signal(signal.SIGINT)
+    wait_for(lambda: "draining" in stream.log(), timeout=30, what="the drain to start")
+    stream.signal(signal.SIGINT)
+    assert stream.process.wait(timeout=30) == 130, stream.log()[-4000:]
+    assert "stopped at once" in stream.log() and story_ids(output) == []
+    assert not (output / ".wirestream.lock").exists()
+    subscriber, delivered = emulator.subscriber(), []
+    for _ in range(3):  # well within the lease, which would have brought them back anyway
+        response = subscriber.pull(subscription=subscription, max_messages=100, timeout=LEASE_SECONDS / 4)
+        delivered += [message.message.attributes["story_id"] for message in response.received_messages]
+        if len(delivered) >= len(sent):
+            break
+    assert sorted(delivered) == sent
+
+
 @pytest.fixture(scope="module")
 def tripwire_model(tmp_path_factory) -> pathlib.Path:
     """The stock English pipeline plus an attribute ruler that raises on any story with the word `tripwire`
