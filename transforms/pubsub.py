@@ -98,6 +98,7 @@ class Receiver:
         self._lock = threading.Lock()
         self._leased: dict[str, int] = {}  # ack id -> the contact it came in
         self.contact = 0
+        self._out_of_contact = False
         self.draining = threading.Event()
         self._closed = threading.Event()
         self.temporary = source.subscription is None
@@ -130,6 +131,7 @@ class Receiver:
                 time.sleep(1)
         received = list(response.received_messages)
         with self._lock:
+            self._out_of_contact = False
             contact = self.contact
             for message in received:
                 self._leased[message.ack_id] = contact
@@ -182,13 +184,17 @@ class Receiver:
                 return
 
     def _lose_contact(self, error: Exception) -> None:
+        """Forgets the receipts held; says so once per outage (a pull is retried every second)."""
         with self._lock:
             forgotten = len(self._leased)
             self._leased.clear()
             self.contact += 1
-        _LOGGER.warning("Pub/Sub did not answer (%s): the %d messages received before are not acknowledged; "
-                        "they will be delivered again, and copies of stories already written dropped",
-                        " ".join(str(error).split())[:200], forgotten)
+            first = not self._out_of_contact
+            self._out_of_contact = True
+        if first:
+            _LOGGER.warning("Pub/Sub did not answer (%s): the %d messages received before will not be acknowledged; "
+                            "Pub/Sub delivers them again, and the copies of stories already written are dropped",
+                            " ".join(str(error).split())[:200], forgotten)
 
 
 def pubsub_message(message) -> PubsubMessage:
