@@ -65,8 +65,8 @@ class KeepFirstFn(beam.DoFn):
 
     def __init__(self, horizon_seconds: int, written: dict[str, tuple[str, ...]] | None = None):
         self.horizon_seconds = horizon_seconds
-        # as one JSON string: a runner may pickle the DoFn for every bundle (the DirectRunner does), and a
-        # string of 10,000 keys pickles several times faster than their dict
+        # as one JSON string: a runner may serialize the DoFn for every bundle (the DirectRunner does), and a
+        # string of 10,000 keys serializes several times faster than their dict
         self.written = json.dumps(written) if written else ""
         self.written_until = time.time() + horizon_seconds
         self.duplicates_dropped = counter("duplicates_dropped")
