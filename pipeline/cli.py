@@ -12,19 +12,28 @@ import re
 import signal
 import stat
 import sys
+import threading
 import time
+from collections import Counter
 from typing import NoReturn
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions, TestOptions
+from apache_beam.runners.direct.direct_runner import BundleBasedDirectRunner
 from apache_beam.runners.runner import PipelineResult
 from google.api_core.exceptions import GoogleAPICallError
 from google.auth.exceptions import GoogleAuthError
 
 from wirestream import DamagedFile, bigquery, read_dead_letters, read_stories
-from wirestream.pipeline.graph import DEAD_LETTER_DIR, TEMP_DIR, build_pipeline, configure_streaming
+from wirestream.pipeline.graph import (
+    DEAD_LETTER_DIR,
+    TEMP_DIR,
+    build_pipeline,
+    configure_streaming,
+    reads_unacknowledged,
+)
 from wirestream.pipeline.options import UsageError, WirestreamOptions, check_arguments
 from wirestream.pipeline.output import OutputError, OutputLock, check_output
 from wirestream.pipeline.progress import Progress
@@ -34,8 +43,9 @@ from wirestream.reader import field_paths, select_fields, story_matches, to_json
 from wirestream.report import build_report
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
+from wirestream.transforms import pubsub
 from wirestream.transforms.read import input_matches
-from wirestream.transforms.stage import NAMESPACE
+from wirestream.transforms.stage import NAMESPACE, local_counts
 
 SUMMARY_COUNTERS = (
     ("inputs read", "inputs_read"),
@@ -123,10 +133,14 @@ def installed_spacy_models() -> list[str]:
 
 def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner: str, streaming: bool,
                  dry_run: bool, show_progress: bool | None) -> PipelineResult:
-    pipeline = beam.Pipeline(options=options)
+    # wirestream's own Pub/Sub read needs the DirectRunner's bundle-based engine, which Beam picks for a
+    # streaming job anyway, after a try with Prism when nothing forbids it (a run without dedup): name it.
+    pipeline = beam.Pipeline(runner=BundleBasedDirectRunner() if reads_unacknowledged(options) else None,
+                             options=options)
     build_pipeline(pipeline, options)
     in_process = runner in IN_PROCESS_RUNNERS and options.view_as(DirectOptions).direct_running_mode != "multi_processing"
-    if not streaming and in_process and (sys.stderr.isatty() if show_progress is None else show_progress):
+    progress = in_process and (sys.stderr.isatty() if show_progress is None else show_progress)
+    if not streaming and progress:
         with Progress(sys.stderr):
             result = pipeline.run()
     else:
@@ -140,15 +154,73 @@ def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner
         remove_temp_directory(wirestream.output)
         print(summary(result, wirestream.output))
         print(dead_letter_reasons(wirestream.output), end="")
+    elif progress:
+        with Progress(sys.stderr, streaming=True):
+            stream_until_stopped(result, wirestream.output)
     else:
-        stop_on_signals()
-        print(f"wirestream: streaming into {wirestream.output}; Ctrl-C stops (files of closed windows are kept)")
-        try:
-            result.wait_until_finish()
-        except KeyboardInterrupt:
-            print("wirestream: cancelling ...")
-            result.cancel()
+        stream_until_stopped(result, wirestream.output)
     return result
+
+
+def stream_until_stopped(result: PipelineResult, output: str) -> None:
+    """Runs a local streaming job until Ctrl-C or SIGTERM, then drains it: no more pulls, the open windows
+    written and their messages acknowledged, the summary printed. A second Ctrl-C stops at once: what
+    was not acknowledged is handed back to Pub/Sub for the next run. (A runner without wirestream's own
+    Pub/Sub read, Prism, cannot drain: Ctrl-C cancels it.)"""
+    stop_on_signals()
+    baseline = local_counts()
+    print(f"wirestream: streaming into {output}; Ctrl-C stops after writing the open windows (twice: at once)",
+          flush=True)
+    waiting = Waiting(result)
+    try:
+        waiting.wait()
+    except KeyboardInterrupt:
+        try:
+            if not pubsub.drain():
+                print("wirestream: cancelling ...", flush=True)
+                result.cancel()
+                return
+            print("wirestream: draining: writing the open windows, then acknowledging their messages "
+                  "(Ctrl-C again stops at once)", flush=True)
+            waiting.wait()
+        except KeyboardInterrupt:
+            pubsub.release()
+            print("wirestream: stopped at once; the messages not acknowledged will be delivered again", flush=True)
+            raise StoppedAtOnce() from None
+    pubsub.close()
+    if waiting.error:
+        raise waiting.error
+    print(stream_summary(local_counts() - baseline, output))
+
+
+class StoppedAtOnce(Exception):
+    """The second Ctrl-C: `main` ends the process without waiting for the runner's threads (an interpreter
+    exit under a thread inside spaCy's BLAS aborts), once `run` has released the output lock."""
+
+
+class Waiting(threading.Thread):
+    """Waits for the job in a thread of its own: Ctrl-C in the runner's own wait cancels the job."""
+
+    def __init__(self, result: PipelineResult):
+        super().__init__(daemon=True)
+        self.result = result
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.result.wait_until_finish()
+        except BaseException as error:  # the job's failure, re-raised in the main thread
+            self.error = error
+        finally:
+            self.done.set()
+
+    def wait(self) -> None:
+        """Until the job ends, in short waits so that Ctrl-C reaches the main thread. (Not `join`: a join
+        that Ctrl-C interrupts marks the thread as ended while it still runs.)"""
+        while not self.done.wait(0.5):
+            pass
 
 
 def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
@@ -173,7 +245,7 @@ def print_options_help() -> None:
     WirestreamOptions._add_argparse_args(parser)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction,
                         help="A local batch run prints inputs done, rate and time left to stderr every few "
-                             "seconds (default: only when stderr is a terminal).")
+                             "seconds, a local stream inputs read and done (default: only when stderr is a terminal).")
     parser.print_help()
 
 
@@ -195,6 +267,18 @@ def summary(result: PipelineResult, output: str) -> str:
     for label, name in SUMMARY_COUNTERS:
         query = MetricsFilter().with_namespace(NAMESPACE).with_name(name)
         values[label] = sum(counter.committed or 0 for counter in result.metrics().query(query)["counters"])
+    return summary_line(values, output)
+
+
+def stream_summary(counts: Counter[str], output: str) -> str:
+    """A local stream's counters as this process counted them (`local_counts`): the streaming DirectRunner's
+    job metrics missed the acknowledgements (the counts it committed for a bundle that had waited for its
+    side input were empty, though its DoFn had counted)."""
+    labels = (*SUMMARY_COUNTERS, ("messages acknowledged", "messages_acknowledged"))
+    return summary_line({label: counts[name] for label, name in labels}, output)
+
+
+def summary_line(values: dict[str, int], output: str) -> str:
     return f"wirestream: {', '.join(f'{label}: {value}' for label, value in values.items())} -> {output}"
 
 
@@ -310,9 +394,9 @@ def emulator(argv: list[str]) -> None:
     parser.add_argument("--subscription", default="wirestream")
     parser.add_argument("--port", type=int, help="default: a free port")
     parser.add_argument(
-        "--heartbeat", type=float, default=1.0,
-        help="seconds between heartbeat messages on the topic, so windows close promptly on the DirectRunner "
-             "(0: none)",
+        "--heartbeat", type=float, default=0.0,
+        help="seconds between heartbeat messages on the topic (default 0: none; a local `wirestream run` moves "
+             "its watermark every second without them)",
     )
     args = parser.parse_args(argv)
     for kind, name in (("--topic", args.topic), ("--subscription", args.subscription)):
@@ -370,6 +454,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         COMMANDS[command](rest)
         sys.stdout.flush()
+    except StoppedAtOnce:
+        os._exit(130)
     except BrokenPipeError:
         # `wirestream read out | head`: the reader has gone, which is not worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

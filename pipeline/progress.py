@@ -1,4 +1,6 @@
-"""A local batch run's progress on stderr: inputs done, the rate, and an estimate of the time left.
+"""A local run's progress on stderr: for a batch run inputs done, the rate and an estimate of the time left;
+for a stream inputs read and done so far, and the messages acknowledged (once their window's files are final;
+heartbeats included).
 
 The DirectRunner reports a job's metrics only once the job has finished, but it runs the pipeline's DoFns
 in threads of this process, so a thread here reads their counters as they count them
@@ -22,9 +24,10 @@ class Progress(threading.Thread):
     """`with Progress(sys.stderr): pipeline.run()` prints a line every INTERVAL seconds and one at the end;
     on a terminal each line overwrites the last."""
 
-    def __init__(self, stream: TextIO, interval: float = INTERVAL):  # tests pass a shorter interval
+    def __init__(self, stream: TextIO, interval: float = INTERVAL, streaming: bool = False):  # tests: shorter
         super().__init__(name="wirestream-progress", daemon=True)
         self.stream = stream
+        self.streaming = streaming
         self.interval = interval
         self.terminal = stream.isatty()
         self.baseline = local_counts()  # counts of earlier runs in this process
@@ -39,7 +42,7 @@ class Progress(threading.Thread):
     def __exit__(self, exc_type, *exc_info) -> None:
         self.finished.set()
         self.join()
-        if exc_type is None:
+        if exc_type is None and not self.streaming:  # a stream ends with its summary
             self.report(final=True)
         elif self.terminal:  # the error starts on a line of its own
             self.stream.write("\n")
@@ -60,7 +63,10 @@ class Progress(threading.Thread):
         if done and self.first is None:
             self.first = (now, done)
         line = f"wirestream: {done:,} of {total:,} inputs done"
-        if final:
+        if self.streaming:
+            acknowledged = (local_counts() - self.baseline)["messages_acknowledged"]
+            line = f"wirestream: {total:,} inputs read, {done:,} done, {acknowledged:,} messages acknowledged"
+        elif final:
             line += f" in {duration(now - self.started)}"
         elif self.first and now > self.first[0] and done > self.first[1]:
             rate = (done - self.first[1]) / (now - self.first[0])

@@ -25,6 +25,7 @@ from apache_beam.io.localfilesystem import LocalFileSystem
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Timestamp
 
+from wirestream.transforms.pubsub import MessageSource, ReadUnacknowledged
 from wirestream.transforms.stage import StageFn, counter, run_stage
 from wirestream.transforms.wire.story import NINJS, TEXT, RawInput, parse_timestamp
 
@@ -354,12 +355,15 @@ class MessageToRawInputFn(beam.DoFn):
     """Stamps each story with the time it is read, so its window is the one it was processed in.
 
     Windows on publish time would drop a backlog as late: a runner may advance the watermark past
-    messages still waiting in the subscription (the DirectRunner sets it to now after every pull of at
-    most 10). The publish time stays in the story's `published_at`. Heartbeat messages only move the
-    watermark of an idle stream; they are counted, not processed.
+    messages still waiting in the subscription (the DirectRunner sets it to now after every pull).
+    The publish time stays in the story's `published_at`. Heartbeat messages only move the
+    watermark of an idle stream; they are counted, not processed. `stamp=False` keeps the timestamp
+    a local read gave (the time it pulled the message), which is also the window its receipt is
+    acknowledged with: a story and its acknowledgement must fall in the same window.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, stamp: bool = True) -> None:
+        self.stamp = stamp
         self.inputs_read = counter("inputs_read")
         self.heartbeats = counter("heartbeats")
 
@@ -368,11 +372,13 @@ class MessageToRawInputFn(beam.DoFn):
             self.heartbeats.inc()
             return
         self.inputs_read.inc()
-        yield window.TimestampedValue(message_to_raw_input(message), Timestamp.now())
+        raw = message_to_raw_input(message)
+        yield window.TimestampedValue(raw, Timestamp.now()) if self.stamp else raw
 
 
 class ReadStoryMessages(beam.PTransform):
-    """Pub/Sub messages (from a subscription, or a topic through a subscription Beam creates) as RawInputs."""
+    """Pub/Sub messages (from a subscription, or a topic through a subscription Beam creates) as RawInputs,
+    read by Beam's ReadFromPubSub (Dataflow: its service acknowledges a message once it has checkpointed it)."""
 
     def __init__(self, topic: str | None, subscription: str | None):
         super().__init__()
@@ -389,3 +395,21 @@ class ReadStoryMessages(beam.PTransform):
             )
             | "ToRawInputs" >> beam.ParDo(MessageToRawInputFn())
         )
+
+
+class ReadUnacknowledgedStoryMessages(beam.PTransform):
+    """Local runs: Pub/Sub messages as (RawInputs, receipts), nothing acknowledged (transforms/pubsub.py);
+    `AcknowledgeWhenWritten` acknowledges each receipt once its window's files are final."""
+
+    def __init__(self, source: MessageSource):
+        super().__init__()
+        self.source = source
+
+    def expand(self, pbegin: beam.pvalue.PBegin):
+        deliveries = pbegin | "ReadUnacknowledged" >> ReadUnacknowledged(self.source)
+        raw_inputs = (
+            deliveries
+            | "Messages" >> beam.Map(lambda delivery: delivery.message)
+            | "ToRawInputs" >> beam.ParDo(MessageToRawInputFn(stamp=False))
+        )
+        return raw_inputs, deliveries | "Receipts" >> beam.Map(lambda delivery: delivery.receipt)
