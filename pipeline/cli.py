@@ -9,12 +9,9 @@ import json
 import logging
 import os
 import re
-import signal
 import stat
 import sys
-import threading
 import time
-from collections import Counter
 from typing import NoReturn
 
 import apache_beam as beam
@@ -39,20 +36,20 @@ from wirestream.pipeline.output import OutputError, OutputLock, check_output
 from wirestream.pipeline.progress import Progress
 from wirestream.pipeline.publish import Heartbeat, publish_files
 from wirestream.pipeline.pubsub_emulator import EMULATOR_HOST_VARIABLE, PubsubEmulator
+from wirestream.pipeline.stream import (
+    SUMMARY_COUNTERS,
+    StoppedAtOnce,
+    stop_on_signals,
+    stream_until_stopped,
+    summary_line,
+)
 from wirestream.reader import field_paths, select_fields, story_matches, to_json_dict
 from wirestream.report import build_report
 from wirestream.schemas import DEAD_LETTER, WIRE_STORY
 from wirestream.stats import collect, render
-from wirestream.transforms import pubsub
 from wirestream.transforms.read import input_matches
-from wirestream.transforms.stage import NAMESPACE, local_counts
+from wirestream.transforms.stage import NAMESPACE
 
-SUMMARY_COUNTERS = (
-    ("inputs read", "inputs_read"),
-    ("stories written", "stories_written"),
-    ("dead letters written", "dead_letters_written"),
-    ("duplicates dropped", "duplicates_dropped"),
-)
 LOCAL_RUNNERS = ("DirectRunner", "PrismRunner", "FnApiRunner")
 IN_PROCESS_RUNNERS = ("DirectRunner", "FnApiRunner")  # whose counters pipeline/progress.py can read
 PUBSUB_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}")  # topic and subscription ids
@@ -162,67 +159,6 @@ def run_pipeline(options: PipelineOptions, wirestream: WirestreamOptions, runner
     return result
 
 
-def stream_until_stopped(result: PipelineResult, output: str) -> None:
-    """Runs a local streaming job until Ctrl-C or SIGTERM, then drains it: no more pulls, the open windows
-    written and their messages acknowledged, the summary printed. A second Ctrl-C stops at once: what
-    was not acknowledged is handed back to Pub/Sub for the next run. (A runner without wirestream's own
-    Pub/Sub read, Prism, cannot drain: Ctrl-C cancels it.)"""
-    stop_on_signals()
-    baseline = local_counts()
-    print(f"wirestream: streaming into {output}; Ctrl-C stops after writing the open windows (twice: at once)",
-          flush=True)
-    waiting = Waiting(result)
-    try:
-        waiting.wait()
-    except KeyboardInterrupt:
-        try:
-            if not pubsub.drain():
-                print("wirestream: cancelling ...", flush=True)
-                result.cancel()
-                return
-            print("wirestream: draining: writing the open windows, then acknowledging their messages "
-                  "(Ctrl-C again stops at once)", flush=True)
-            waiting.wait()
-        except KeyboardInterrupt:
-            pubsub.release()
-            print("wirestream: stopped at once; the messages not acknowledged will be delivered again", flush=True)
-            raise StoppedAtOnce() from None
-    pubsub.close()
-    if waiting.error:
-        raise waiting.error
-    print(stream_summary(local_counts() - baseline, output))
-
-
-class StoppedAtOnce(Exception):
-    """The second Ctrl-C: `main` ends the process without waiting for the runner's threads (an interpreter
-    exit under a thread inside spaCy's BLAS aborts), once `run` has released the output lock."""
-
-
-class Waiting(threading.Thread):
-    """Waits for the job in a thread of its own: Ctrl-C in the runner's own wait cancels the job."""
-
-    def __init__(self, result: PipelineResult):
-        super().__init__(daemon=True)
-        self.result = result
-        self.error: BaseException | None = None
-        self.done = threading.Event()
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.result.wait_until_finish()
-        except BaseException as error:  # the job's failure, re-raised in the main thread
-            self.error = error
-        finally:
-            self.done.set()
-
-    def wait(self) -> None:
-        """Until the job ends, in short waits so that Ctrl-C reaches the main thread. (Not `join`: a join
-        that Ctrl-C interrupts marks the thread as ended while it still runs.)"""
-        while not self.done.wait(0.5):
-            pass
-
-
 def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
     """`--progress` / `--no-progress` (None: neither, so only on a terminal), and the other arguments. A flag
     of this command, not a pipeline option: it means nothing to a managed runner or a template."""
@@ -230,12 +166,6 @@ def progress_flag(argv: list[str]) -> tuple[bool | None, list[str]]:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction)
     known, rest = parser.parse_known_args(argv)
     return known.progress, rest
-
-
-def stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both stop a long-running command cleanly, even when started in the background."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def print_options_help() -> None:
@@ -268,18 +198,6 @@ def summary(result: PipelineResult, output: str) -> str:
         query = MetricsFilter().with_namespace(NAMESPACE).with_name(name)
         values[label] = sum(counter.committed or 0 for counter in result.metrics().query(query)["counters"])
     return summary_line(values, output)
-
-
-def stream_summary(counts: Counter[str], output: str) -> str:
-    """A local stream's counters as this process counted them (`local_counts`): the streaming DirectRunner's
-    job metrics missed the acknowledgements (the counts it committed for a bundle that had waited for its
-    side input were empty, though its DoFn had counted)."""
-    labels = (*SUMMARY_COUNTERS, ("messages acknowledged", "messages_acknowledged"))
-    return summary_line({label: counts[name] for label, name in labels}, output)
-
-
-def summary_line(values: dict[str, int], output: str) -> str:
-    return f"wirestream: {', '.join(f'{label}: {value}' for label, value in values.items())} -> {output}"
 
 
 def dead_letter_reasons(output: str) -> str:
