@@ -55,8 +55,8 @@ class _Group:
 
     @property
     def label(self) -> str:
-        """The label most of the referent's mentions carry, so one mislabelled mention ("Bill Clinton" as an
-        organisation once, a person five times as "Clinton") does not decide it; on a tie, the label of the
+        """The label most of the referent's mentions carry, so one mislabelled mention ("Dana Whitlock" as an
+        organisation once, a person five times as "Whitlock") does not decide it; on a tie, the label of the
         fullest form's mentions, then of the first."""
         if self._label is None:
             canonical = self.canonical
