@@ -173,3 +173,16 @@ def write_corpus(directory: Path, stories: int, seed: int = 8, language: str = "
         path.write_text("\n".join(jsonl_lines) + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def raw_inputs(directory: Path) -> list:
+    """The corpus as the read stage hands it on: one RawInput per file, or per line of a .jsonl."""
+    from wirestream.transforms.read import CONTENT_TYPE_BY_EXTENSION, file_extension
+    from wirestream.transforms.wire.story import RawInput
+
+    inputs = []
+    for path in sorted(directory.iterdir()):
+        content_type = CONTENT_TYPE_BY_EXTENSION.get(file_extension(path.name))
+        payloads = path.read_bytes().splitlines() if path.suffix == ".jsonl" else [path.read_bytes()]
+        inputs += [RawInput(payload, str(path), path.stem, content_type) for payload in payloads if payload]
+    return inputs

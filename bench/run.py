@@ -40,7 +40,7 @@ REPO = BENCH_DIR.parent
 sys.path[:0] = [str(REPO), str(BENCH_DIR)]
 
 import corpus_fr  # noqa: E402
-from corpus import StoryText, story_text, write_corpus  # noqa: E402
+from corpus import StoryText, raw_inputs, story_text, write_corpus  # noqa: E402
 
 # In this order, each ratio's two sides run back to back: c after a, b after c, d after a2, c_fr after a_fr.
 VARIANTS = ("a", "c", "c0", "b", "a2", "d", "a_plain", "a_fr", "c_fr")
@@ -66,16 +66,9 @@ def corpus_texts(directory: str) -> list[str]:
     """The texts spaCy reads in the pipeline (headline, blank line, body), parsed as the pipeline does;
     done once by the driver, so the raw variants do not pay for the parse stage's gazetteer."""
     from wirestream.transforms.nlp.annotate import analysis_text
-    from wirestream.transforms.read import CONTENT_TYPE_BY_EXTENSION, file_extension
-    from wirestream.transforms.wire.story import RawInput, parse_story
+    from wirestream.transforms.wire.story import parse_story
 
-    texts = []
-    for path in sorted(Path(directory).iterdir()):
-        content_type = CONTENT_TYPE_BY_EXTENSION.get(file_extension(path.name))
-        payloads = path.read_bytes().splitlines() if path.suffix == ".jsonl" else [path.read_bytes()]
-        for payload in filter(None, payloads):
-            texts.append(analysis_text(parse_story(RawInput(payload, str(path), path.stem, content_type), 1 << 30))[0])
-    return texts
+    return [analysis_text(parse_story(raw, 1 << 30))[0] for raw in raw_inputs(Path(directory))]
 
 
 def run_raw(texts_path: str, model: str, plain: bool, n_process: int) -> int:

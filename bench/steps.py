@@ -19,19 +19,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH_DIR.parent), str(BENCH_DIR)]
 
 import corpus_fr  # noqa: E402
-from corpus import story_text, write_corpus  # noqa: E402
-
-
-def raw_inputs(directory: Path) -> list:
-    from wirestream.transforms.read import CONTENT_TYPE_BY_EXTENSION, file_extension
-    from wirestream.transforms.wire.story import RawInput
-
-    inputs = []
-    for path in sorted(directory.iterdir()):
-        content_type = CONTENT_TYPE_BY_EXTENSION.get(file_extension(path.name))
-        payloads = path.read_bytes().splitlines() if path.suffix == ".jsonl" else [path.read_bytes()]
-        inputs += [RawInput(payload, str(path), path.stem, content_type) for payload in payloads if payload]
-    return inputs
+from corpus import raw_inputs, story_text, write_corpus  # noqa: E402
 
 
 def timed(step: Callable[[], object]) -> tuple[float, object]:
@@ -44,7 +32,7 @@ def one_round(inputs: list, model: str, annotators: dict) -> dict[str, float]:
     """CPU seconds of each step over all `inputs`."""
     from wirestream.schemas import WIRE_STORY, load_schema
     from wirestream.transforms.limits import MAX_ENTITIES, MAX_STANCES
-    from wirestream.transforms.nlp.annotate import analysis_text, doc_dateline
+    from wirestream.transforms.nlp.annotate import analysis_text, annotate, doc_dateline
     from wirestream.transforms.nlp.entities import extract_entities
     from wirestream.transforms.nlp.model import Annotator, load_nlp
     from wirestream.transforms.nlp.stances import extract_stances
@@ -66,7 +54,6 @@ def one_round(inputs: list, model: str, annotators: dict) -> dict[str, float]:
     seconds["entities"], referents = timed(lambda: [
         extract_entities(doc, body_offset=offset, skip=span) for doc, (_, offset), span in zip(docs, texts, spans, strict=True)])
     seconds["stances"], _ = timed(lambda: [extract_stances(doc, found) for doc, found in zip(docs, referents, strict=True)])
-    from wirestream.transforms.nlp.annotate import annotate
     annotated = [annotate(story, doc, offset, MAX_ENTITIES, MAX_STANCES)
                  for story, doc, (_, offset) in zip(stories, docs, texts, strict=True)]
     seconds["Avro record, encoded"], _ = timed(lambda: [encode(schema, story_record(story)) for story in annotated])

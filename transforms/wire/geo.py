@@ -92,11 +92,6 @@ def _folded_key(text: str) -> str:
     return " ".join(words)
 
 
-def _is_latin(text: str) -> bool:
-    """Only Latin-script alternate names can match English copy."""
-    return text.isascii() or all(ch.isascii() for ch in _fold(text))
-
-
 @lru_cache(maxsize=1)
 def _country_index() -> tuple[dict[str, str], frozenset[str]]:
     """Country name key -> alpha-2, and the keys that only count when written in capitals ("US")."""

@@ -25,7 +25,8 @@ from typing import NamedTuple
 import pycountry
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-ENGLISH = "en"
+from wirestream.transforms.limits import ENGLISH, FRENCH
+
 # Latin-script languages of the news agencies' services. A Latin-script language missing here is still
 # skipped as not English, but under its nearest neighbour's code (Estonian reads as Finnish), and each one
 # costs time on every English story: with these 24, 1.6-2.4 ms per story of the dev set; with all 75 languages
@@ -65,7 +66,6 @@ FRENCH_FUNCTION_WORDS = frozenset(
     "les une dans avec pour aux été ont cette selon leur elle sont est qui pas du au ces mais sur".split()
 )
 FRENCH_SHARE = 0.06
-FRENCH = "fr"
 
 
 class Verdict(NamedTuple):
